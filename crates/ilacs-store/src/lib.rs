@@ -1,0 +1,115 @@
+//! Storage for ilacs: one [`Store`] trait, implemented over SQLite (the embedded
+//! default: one file, created and migrated on open) and PostgreSQL (for deployments),
+//! chosen by the database URL. Every write runs in one transaction.
+
+mod error;
+mod migrations;
+mod records;
+mod sql;
+
+pub use error::StoreError;
+pub use records::{
+    AccessEntry, Counts, ImportSummary, LaOverview, NewAccessEntry, NewUser, ReferenceData,
+    UserRecord,
+};
+pub use sql::SqlStore;
+
+use async_trait::async_trait;
+use ilacs_domain::access::Role;
+use ilacs_domain::authority::{AuthorityRef, LaCode, LocalAuthority, Region, RegionId};
+use ilacs_domain::inspection::Activity;
+use ilacs_domain::user::Username;
+use std::sync::Arc;
+
+/// Everything the service keeps. Implementations must pass the contract suite in
+/// `tests/contract.rs` on every back end.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Which back end this is ("sqlite" or "postgres").
+    fn backend(&self) -> &'static str;
+
+    // Reference data -------------------------------------------------------------
+
+    /// Loads regions, LAs and published activities in one transaction. Existing rows
+    /// are updated where they differ and left alone where they do not, so importing the
+    /// same data twice changes nothing. Rows are never deleted.
+    async fn import_reference_data(
+        &self,
+        data: &ReferenceData,
+        source_name: &str,
+        actor: &str,
+    ) -> Result<ImportSummary, StoreError>;
+
+    async fn regions(&self) -> Result<Vec<Region>, StoreError>;
+
+    /// Every LA with its latest graded inspection, in name order.
+    async fn local_authorities(&self) -> Result<Vec<LaOverview>, StoreError>;
+
+    /// One LA by its three-digit code or any area code it has had.
+    async fn local_authority(
+        &self,
+        code: &AuthorityRef,
+    ) -> Result<Option<LocalAuthority>, StoreError>;
+
+    /// An LA's activities, newest first.
+    async fn activities(&self, la: &LaCode) -> Result<Vec<Activity>, StoreError>;
+
+    // Users and sessions ---------------------------------------------------------
+
+    /// Creates a user; a taken username is [`StoreError::Duplicate`].
+    async fn create_user(&self, user: &NewUser) -> Result<UserRecord, StoreError>;
+    async fn user_by_username(&self, username: &Username)
+        -> Result<Option<UserRecord>, StoreError>;
+    /// Users, optionally only those of one LA, in username order.
+    async fn users(&self, la: Option<&LaCode>) -> Result<Vec<UserRecord>, StoreError>;
+    async fn set_role(
+        &self,
+        username: &Username,
+        role: Role,
+        la: Option<&LaCode>,
+        region: Option<&RegionId>,
+        actor: &str,
+    ) -> Result<UserRecord, StoreError>;
+    async fn set_password_hash(
+        &self,
+        username: &Username,
+        hash: &str,
+        actor: &str,
+    ) -> Result<(), StoreError>;
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError>;
+    /// The user of a live session, if the session exists, has not expired and the user
+    /// is not disabled.
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<UserRecord>, StoreError>;
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    // Access log and settings ----------------------------------------------------
+
+    async fn log_access(&self, entry: &NewAccessEntry) -> Result<(), StoreError>;
+    /// The newest entries first, optionally for one LA.
+    async fn access_log(
+        &self,
+        la: Option<&LaCode>,
+        limit: i64,
+    ) -> Result<Vec<AccessEntry>, StoreError>;
+
+    /// A setting's value, creating it with `default` if absent (atomically: two
+    /// processes starting together agree on one value).
+    async fn setting_or_insert(&self, key: &str, default: &str) -> Result<String, StoreError>;
+}
+
+/// Opens the store a URL names: `sqlite://PATH` (created if missing) or
+/// `postgres://...`, and brings its schema up to date.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(Arc::new(SqlStore::open(url).await?))
+}

@@ -1,0 +1,116 @@
+//! The records the store reads and writes, beyond the domain's own types.
+
+use ilacs_domain::access::Role;
+use ilacs_domain::authority::{LaCode, LocalAuthority, Region, RegionId};
+use ilacs_domain::inspection::Activity;
+use ilacs_domain::user::Username;
+use serde_json::json;
+
+/// Reference data to import: parsed and resolved before it reaches the store.
+#[derive(Debug, Clone, Default)]
+pub struct ReferenceData {
+    pub regions: Vec<Region>,
+    pub local_authorities: Vec<LocalAuthority>,
+    pub activities: Vec<Activity>,
+}
+
+/// Added, updated and unchanged rows of one kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+impl Counts {
+    pub fn changed(&self) -> u64 {
+        self.added + self.updated
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub regions: Counts,
+    pub local_authorities: Counts,
+    pub activities: Counts,
+}
+
+impl ImportSummary {
+    pub fn changed(&self) -> u64 {
+        self.regions.changed() + self.local_authorities.changed() + self.activities.changed()
+    }
+
+    pub(crate) fn to_json(self) -> String {
+        let c =
+            |c: Counts| json!({"added": c.added, "updated": c.updated, "unchanged": c.unchanged});
+        json!({
+            "regions": c(self.regions),
+            "local_authorities": c(self.local_authorities),
+            "activities": c(self.activities),
+        })
+        .to_string()
+    }
+}
+
+/// An LA with its latest graded inspection, for lists.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaOverview {
+    pub authority: LocalAuthority,
+    pub latest_inspection: Option<Activity>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub username: Username,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub la: Option<LaCode>,
+    pub region: Option<RegionId>,
+    pub actor: String,
+}
+
+/// A stored user. `region` is the user's own region, or for LA staff their LA's region.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: i64,
+    pub username: Username,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub la: Option<LaCode>,
+    pub region: Option<RegionId>,
+    pub disabled: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field("la", &self.la)
+            .field("region", &self.region)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A read of a restricted record, to log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccessEntry {
+    pub at: i64,
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub action: String,
+    pub record_kind: String,
+    pub record_key: String,
+    pub la: Option<LaCode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessEntry {
+    pub id: i64,
+    pub entry: NewAccessEntry,
+}

@@ -1,0 +1,790 @@
+//! The SQL back ends. SQLite and PostgreSQL share one implementation over sqlx's `Any`
+//! driver: the queries are written in the SQL both accept (`$n` parameters, `ON
+//! CONFLICT`, `RETURNING`), values are text, integers and 0/1 flags, and only the
+//! migrations and connection set-up differ.
+
+use crate::migrations::migrate;
+use crate::records::{
+    AccessEntry, ImportSummary, LaOverview, NewAccessEntry, NewUser, ReferenceData, UserRecord,
+};
+use crate::{Store, StoreError};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use ilacs_domain::access::Role;
+use ilacs_domain::authority::{AuthorityRef, GssCode, LaCode, LocalAuthority, Region, RegionId};
+use ilacs_domain::grade::Grade;
+use ilacs_domain::inspection::{Activity, ActivityKind, Judgement, Judgements};
+use ilacs_domain::user::Username;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Once;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A store on SQLite or PostgreSQL.
+pub struct SqlStore {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+static DRIVERS: Once = Once::new();
+
+/// Makes `sqlite://PATH` create the file when it does not exist yet.
+fn sqlite_url(url: &str) -> String {
+    if url.contains("mode=") || url.contains(":memory:") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+impl SqlStore {
+    pub async fn open(url: &str) -> Result<SqlStore, StoreError> {
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let (dialect, url) = if url.starts_with("sqlite:") {
+            (Dialect::Sqlite, sqlite_url(url))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Dialect::Postgres, url.to_string())
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        let options = AnyPoolOptions::new().after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if dialect == Dialect::Sqlite {
+                    // WAL lets readers work while one writer commits; the timeout makes a
+                    // second writer wait rather than fail.
+                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                        .await?;
+                }
+                Ok(())
+            })
+        });
+        let options = match dialect {
+            Dialect::Sqlite => options.max_connections(4),
+            Dialect::Postgres => options.max_connections(10),
+        };
+        let pool = options.connect(&url).await?;
+        migrate(&pool, dialect).await?;
+        Ok(SqlStore { pool, dialect })
+    }
+}
+
+// Reading rows --------------------------------------------------------------------
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} '{value}'"))
+}
+
+fn date(value: &str) -> Result<NaiveDate, StoreError> {
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| corrupt("date", value))
+}
+
+fn la_code(value: &str) -> Result<LaCode, StoreError> {
+    LaCode::parse(value).map_err(|_| corrupt("LA code", value))
+}
+
+fn region_id(value: &str) -> Result<RegionId, StoreError> {
+    RegionId::parse(value).map_err(|_| corrupt("region", value))
+}
+
+fn user_from_row(row: &AnyRow) -> Result<UserRecord, StoreError> {
+    let username: String = row.try_get("username")?;
+    let role: String = row.try_get("role")?;
+    let la: Option<String> = row.try_get("la_code")?;
+    let region: Option<String> = row.try_get("effective_region")?;
+    Ok(UserRecord {
+        id: row.try_get("id")?,
+        username: Username::parse(&username).map_err(|_| corrupt("username", &username))?,
+        display_name: row.try_get("display_name")?,
+        password_hash: row.try_get("password_hash")?,
+        role: Role::parse_key(&role).map_err(|_| corrupt("role", &role))?,
+        la: la.as_deref().map(la_code).transpose()?,
+        region: region.as_deref().map(region_id).transpose()?,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// Users with their effective region: their own, or their LA's.
+const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.role, u.la_code, \
+     COALESCE(u.region_id, la.region_id) AS effective_region, u.disabled, u.created_at, u.updated_at \
+     FROM users u LEFT JOIN local_authorities la ON la.la_code = u.la_code";
+
+impl SqlStore {
+    async fn all_authorities(&self) -> Result<BTreeMap<String, LocalAuthority>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT la_code, gss_code, name, region_id, ons_region, la_type, population_0_25, current FROM local_authorities",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut map = BTreeMap::new();
+        for row in rows {
+            let code: String = row.try_get("la_code")?;
+            let gss: String = row.try_get("gss_code")?;
+            let region: String = row.try_get("region_id")?;
+            let population: Option<i64> = row.try_get("population_0_25")?;
+            map.insert(
+                code.clone(),
+                LocalAuthority {
+                    la_code: la_code(&code)?,
+                    gss_code: GssCode::parse(&gss).map_err(|_| corrupt("area code", &gss))?,
+                    name: row.try_get("name")?,
+                    region: region_id(&region)?,
+                    ons_region: row.try_get("ons_region")?,
+                    la_type: row.try_get("la_type")?,
+                    population_0_25: population.and_then(|p| u32::try_from(p).ok()),
+                    current: row.try_get::<i64, _>("current")? != 0,
+                    statistical_neighbours: Vec::new(),
+                    other_codes: Vec::new(),
+                },
+            );
+        }
+        for row in sqlx::query(
+            "SELECT la_code, neighbour_la_code FROM statistical_neighbours ORDER BY la_code, rank",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let code: String = row.try_get("la_code")?;
+            let neighbour: String = row.try_get("neighbour_la_code")?;
+            if let Some(la) = map.get_mut(&code) {
+                la.statistical_neighbours.push(la_code(&neighbour)?);
+            }
+        }
+        for row in sqlx::query("SELECT la_code, gss_code FROM la_other_codes ORDER BY gss_code")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let code: String = row.try_get("la_code")?;
+            let gss: String = row.try_get("gss_code")?;
+            if let Some(la) = map.get_mut(&code) {
+                la.other_codes
+                    .push(GssCode::parse(&gss).map_err(|_| corrupt("area code", &gss))?);
+            }
+        }
+        Ok(map)
+    }
+
+    /// Activities keyed by database id, optionally for one LA.
+    async fn load_activities(
+        &self,
+        la: Option<&LaCode>,
+    ) -> Result<Vec<(i64, Activity)>, StoreError> {
+        let filter = if la.is_some() {
+            " WHERE a.la_code = $1"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT a.id, a.la_code, a.kind, a.start_date, a.publication_date, a.theme, j.judgement, j.grade \
+             FROM activities a LEFT JOIN activity_judgements j ON j.activity_id = a.id{filter} \
+             ORDER BY a.start_date DESC, a.id"
+        );
+        let mut query = sqlx::query(&sql);
+        if let Some(la) = la {
+            query = query.bind(la.as_str().to_string());
+        }
+        let mut out: Vec<(i64, Activity)> = Vec::new();
+        for row in query.fetch_all(&self.pool).await? {
+            let id: i64 = row.try_get("id")?;
+            if out.last().map(|(last, _)| *last) != Some(id) {
+                let code: String = row.try_get("la_code")?;
+                let kind: String = row.try_get("kind")?;
+                let start: String = row.try_get("start_date")?;
+                let published: Option<String> = row.try_get("publication_date")?;
+                out.push((
+                    id,
+                    Activity {
+                        la_code: la_code(&code)?,
+                        kind: ActivityKind::parse_key(&kind)
+                            .ok_or_else(|| corrupt("activity kind", &kind))?,
+                        start_date: date(&start)?,
+                        publication_date: published.as_deref().map(date).transpose()?,
+                        theme: row.try_get("theme")?,
+                        judgements: Judgements::new(),
+                    },
+                ));
+            }
+            let judgement: Option<String> = row.try_get("judgement")?;
+            let grade: Option<String> = row.try_get("grade")?;
+            if let (Some(j), Some(g), Some((_, activity))) = (judgement, grade, out.last_mut()) {
+                let j2 = Judgement::parse_key(&j).ok_or_else(|| corrupt("judgement", &j))?;
+                let g2 = Grade::parse(&g).map_err(|_| corrupt("grade", &g))?;
+                activity.judgements.set(j2, g2);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The latest graded inspection among an LA's activities (newest first).
+fn latest_graded(activities: &[Activity]) -> Option<&Activity> {
+    activities
+        .iter()
+        .filter(|a| a.kind.is_graded() && !a.judgements.is_empty())
+        .max_by_key(|a| a.start_date)
+}
+
+fn opt_i64(v: Option<u32>) -> Option<i64> {
+    v.map(i64::from)
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
+        }
+    }
+
+    async fn import_reference_data(
+        &self,
+        data: &ReferenceData,
+        source_name: &str,
+        actor: &str,
+    ) -> Result<ImportSummary, StoreError> {
+        let existing_regions = self.regions().await?;
+        let existing_las = self.all_authorities().await?;
+        let existing_activities: HashMap<(String, String, NaiveDate), (i64, Activity)> = self
+            .load_activities(None)
+            .await?
+            .into_iter()
+            .map(|(id, a)| {
+                (
+                    (
+                        a.la_code.to_string(),
+                        a.kind.key().to_string(),
+                        a.start_date,
+                    ),
+                    (id, a),
+                )
+            })
+            .collect();
+        let mut summary = ImportSummary::default();
+        let mut tx = self.pool.begin().await?;
+
+        for (position, region) in data.regions.iter().enumerate() {
+            let before = existing_regions.iter().find(|r| r.id == region.id);
+            let counts = &mut summary.regions;
+            match before {
+                Some(b) if b == region => {
+                    counts.unchanged += 1;
+                    continue;
+                }
+                Some(_) => counts.updated += 1,
+                None => counts.added += 1,
+            }
+            sqlx::query(
+                "INSERT INTO regions (id, name, position) VALUES ($1, $2, $3) \
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, position = excluded.position",
+            )
+            .bind(region.id.to_string())
+            .bind(region.name.clone())
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM region_ons_regions WHERE region_id = $1")
+                .bind(region.id.to_string())
+                .execute(&mut *tx)
+                .await?;
+            for ons in &region.ons_regions {
+                sqlx::query(
+                    "INSERT INTO region_ons_regions (ons_region, region_id) VALUES ($1, $2)",
+                )
+                .bind(ons.clone())
+                .bind(region.id.to_string())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+
+        // Authorities first, then the rows that refer to other authorities.
+        let mut changed_las = Vec::new();
+        for la in &data.local_authorities {
+            match existing_las.get(la.la_code.as_str()) {
+                Some(b) if b == la => {
+                    summary.local_authorities.unchanged += 1;
+                    continue;
+                }
+                Some(_) => summary.local_authorities.updated += 1,
+                None => summary.local_authorities.added += 1,
+            }
+            changed_las.push(la);
+            sqlx::query(
+                "INSERT INTO local_authorities (la_code, gss_code, name, region_id, ons_region, la_type, population_0_25, current) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (la_code) DO UPDATE SET gss_code = excluded.gss_code, name = excluded.name, \
+                 region_id = excluded.region_id, ons_region = excluded.ons_region, la_type = excluded.la_type, \
+                 population_0_25 = excluded.population_0_25, current = excluded.current",
+            )
+            .bind(la.la_code.to_string())
+            .bind(la.gss_code.to_string())
+            .bind(la.name.clone())
+            .bind(la.region.to_string())
+            .bind(la.ons_region.clone())
+            .bind(la.la_type.clone())
+            .bind(opt_i64(la.population_0_25))
+            .bind(i64::from(la.current))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::duplicate_as(e, &format!("area code {} (on {})", la.gss_code, la.name)))?;
+        }
+        for la in changed_las {
+            let code = la.la_code.to_string();
+            sqlx::query("DELETE FROM statistical_neighbours WHERE la_code = $1")
+                .bind(code.clone())
+                .execute(&mut *tx)
+                .await?;
+            for (rank, neighbour) in la.statistical_neighbours.iter().enumerate() {
+                sqlx::query("INSERT INTO statistical_neighbours (la_code, rank, neighbour_la_code) VALUES ($1, $2, $3)")
+                    .bind(code.clone())
+                    .bind(rank as i64 + 1)
+                    .bind(neighbour.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| match e {
+                        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Invalid(format!(
+                            "{}'s statistical neighbour {neighbour} is not a known LA",
+                            la.name
+                        )),
+                        other => other.into(),
+                    })?;
+            }
+            sqlx::query("DELETE FROM la_other_codes WHERE la_code = $1")
+                .bind(code.clone())
+                .execute(&mut *tx)
+                .await?;
+            for other in &la.other_codes {
+                sqlx::query("INSERT INTO la_other_codes (gss_code, la_code) VALUES ($1, $2)")
+                    .bind(other.to_string())
+                    .bind(code.clone())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| StoreError::duplicate_as(e, &format!("area code {other}")))?;
+            }
+        }
+
+        for activity in &data.activities {
+            let key = (
+                activity.la_code.to_string(),
+                activity.kind.key().to_string(),
+                activity.start_date,
+            );
+            let id = match existing_activities.get(&key) {
+                Some((_, before)) if before == activity => {
+                    summary.activities.unchanged += 1;
+                    continue;
+                }
+                Some((id, _)) => {
+                    summary.activities.updated += 1;
+                    sqlx::query("UPDATE activities SET publication_date = $1, theme = $2, source = $3 WHERE id = $4")
+                        .bind(activity.publication_date.map(|d| d.to_string()))
+                        .bind(activity.theme.clone())
+                        .bind(source_name.to_string())
+                        .bind(*id)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("DELETE FROM activity_judgements WHERE activity_id = $1")
+                        .bind(*id)
+                        .execute(&mut *tx)
+                        .await?;
+                    *id
+                }
+                None => {
+                    summary.activities.added += 1;
+                    sqlx::query_scalar(
+                        "INSERT INTO activities (la_code, kind, start_date, publication_date, theme, source) \
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(key.0.clone())
+                    .bind(key.1.clone())
+                    .bind(activity.start_date.to_string())
+                    .bind(activity.publication_date.map(|d| d.to_string()))
+                    .bind(activity.theme.clone())
+                    .bind(source_name.to_string())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| match e {
+                        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Invalid(format!(
+                            "an activity on {} names LA {}, which is not known",
+                            activity.start_date, activity.la_code
+                        )),
+                        other => other.into(),
+                    })?
+                }
+            };
+            for (judgement, grade) in activity.judgements.iter() {
+                sqlx::query("INSERT INTO activity_judgements (activity_id, judgement, grade) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(judgement.key().to_string())
+                    .bind(grade.key().to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+
+        sqlx::query(
+            "INSERT INTO imports (kind, source_name, imported_at, imported_by, summary) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind("reference")
+        .bind(source_name.to_string())
+        .bind(chrono::Utc::now().timestamp())
+        .bind(actor.to_string())
+        .bind(summary.to_json())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    async fn regions(&self) -> Result<Vec<Region>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.name, o.ons_region FROM regions r LEFT JOIN region_ons_regions o ON o.region_id = r.id \
+             ORDER BY r.position, o.ons_region",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut regions: Vec<Region> = Vec::new();
+        for row in rows {
+            let id = region_id(&row.try_get::<String, _>("id")?)?;
+            let ons: Option<String> = row.try_get("ons_region")?;
+            if regions.last().map(|r| &r.id) != Some(&id) {
+                regions.push(Region {
+                    id,
+                    name: row.try_get("name")?,
+                    ons_regions: Vec::new(),
+                });
+            }
+            if let (Some(ons), Some(region)) = (ons, regions.last_mut()) {
+                region.ons_regions.push(ons);
+            }
+        }
+        Ok(regions)
+    }
+
+    async fn local_authorities(&self) -> Result<Vec<LaOverview>, StoreError> {
+        let authorities = self.all_authorities().await?;
+        let mut by_la: HashMap<String, Vec<Activity>> = HashMap::new();
+        for (_, activity) in self.load_activities(None).await? {
+            by_la
+                .entry(activity.la_code.to_string())
+                .or_default()
+                .push(activity);
+        }
+        let mut out: Vec<LaOverview> = authorities
+            .into_values()
+            .map(|authority| {
+                let latest_inspection = by_la
+                    .get(authority.la_code.as_str())
+                    .and_then(|a| latest_graded(a))
+                    .cloned();
+                LaOverview {
+                    authority,
+                    latest_inspection,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.authority.name.cmp(&b.authority.name));
+        Ok(out)
+    }
+
+    async fn local_authority(
+        &self,
+        code: &AuthorityRef,
+    ) -> Result<Option<LocalAuthority>, StoreError> {
+        let la: Option<String> = match code {
+            AuthorityRef::La(la) => Some(la.to_string()),
+            AuthorityRef::Gss(gss) => {
+                sqlx::query_scalar(
+                    "SELECT la_code FROM local_authorities WHERE gss_code = $1 \
+                     UNION SELECT la_code FROM la_other_codes WHERE gss_code = $1",
+                )
+                .bind(gss.to_string())
+                .fetch_optional(&self.pool)
+                .await?
+            }
+        };
+        let Some(la) = la else { return Ok(None) };
+        // All authorities are few (under 200); one path keeps neighbours and codes right.
+        Ok(self.all_authorities().await?.remove(&la))
+    }
+
+    async fn activities(&self, la: &LaCode) -> Result<Vec<Activity>, StoreError> {
+        Ok(self
+            .load_activities(Some(la))
+            .await?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect())
+    }
+
+    async fn create_user(&self, user: &NewUser) -> Result<UserRecord, StoreError> {
+        let now = chrono::Utc::now().timestamp();
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, display_name, password_hash, role, la_code, region_id, disabled, created_at, created_by, updated_at, updated_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $7, $8) RETURNING id",
+        )
+        .bind(user.username.to_string())
+        .bind(user.display_name.clone())
+        .bind(user.password_hash.clone())
+        .bind(user.role.key().to_string())
+        .bind(user.la.as_ref().map(|l| l.to_string()))
+        .bind(user.region.as_ref().map(|r| r.to_string()))
+        .bind(now)
+        .bind(user.actor.clone())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                StoreError::Invalid("the LA or region given is not known".into())
+            }
+            other => StoreError::duplicate_as(other, &format!("a user called {}", user.username)),
+        })?;
+        let row = sqlx::query(&format!("{USER_SELECT} WHERE u.id = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let record = user_from_row(&row)?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn user_by_username(
+        &self,
+        username: &Username,
+    ) -> Result<Option<UserRecord>, StoreError> {
+        sqlx::query(&format!("{USER_SELECT} WHERE u.username = $1"))
+            .bind(username.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(user_from_row)
+            .transpose()
+    }
+
+    async fn users(&self, la: Option<&LaCode>) -> Result<Vec<UserRecord>, StoreError> {
+        let rows = match la {
+            Some(la) => {
+                sqlx::query(&format!(
+                    "{USER_SELECT} WHERE u.la_code = $1 ORDER BY u.username"
+                ))
+                .bind(la.to_string())
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(&format!("{USER_SELECT} ORDER BY u.username"))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter().map(user_from_row).collect()
+    }
+
+    async fn set_role(
+        &self,
+        username: &Username,
+        role: Role,
+        la: Option<&LaCode>,
+        region: Option<&RegionId>,
+        actor: &str,
+    ) -> Result<UserRecord, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE users SET role = $1, la_code = $2, region_id = $3, updated_at = $4, updated_by = $5 WHERE username = $6",
+        )
+        .bind(role.key().to_string())
+        .bind(la.map(|l| l.to_string()))
+        .bind(region.map(|r| r.to_string()))
+        .bind(chrono::Utc::now().timestamp())
+        .bind(actor.to_string())
+        .bind(username.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                StoreError::Invalid("the LA or region given is not known".into())
+            }
+            other => other.into(),
+        })?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("a user called {username}")));
+        }
+        // A change of role ends the user's sessions: they sign in again with the new one.
+        sqlx::query(
+            "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = $1)",
+        )
+        .bind(username.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query(&format!("{USER_SELECT} WHERE u.username = $1"))
+            .bind(username.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        let record = user_from_row(&row)?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn set_password_hash(
+        &self,
+        username: &Username,
+        hash: &str,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2, updated_by = $3 WHERE username = $4")
+            .bind(hash.to_string())
+            .bind(chrono::Utc::now().timestamp())
+            .bind(actor.to_string())
+            .bind(username.to_string())
+            .execute(&mut *tx)
+            .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("a user called {username}")));
+        }
+        sqlx::query(
+            "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = $1)",
+        )
+        .bind(username.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // Expired sessions are swept as new ones are made, so the table stays small.
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash.to_string())
+            .bind(user_id)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<UserRecord>, StoreError> {
+        sqlx::query(&format!(
+            "{USER_SELECT} JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0"
+        ))
+        .bind(token_hash.to_string())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(user_from_row)
+        .transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn log_access(&self, entry: &NewAccessEntry) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO access_log (at, user_id, username, action, record_kind, record_key, la_code) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(entry.at)
+        .bind(entry.user_id)
+        .bind(entry.username.clone())
+        .bind(entry.action.clone())
+        .bind(entry.record_kind.clone())
+        .bind(entry.record_key.clone())
+        .bind(entry.la.as_ref().map(|l| l.to_string()))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn access_log(
+        &self,
+        la: Option<&LaCode>,
+        limit: i64,
+    ) -> Result<Vec<AccessEntry>, StoreError> {
+        let base = "SELECT id, at, user_id, username, action, record_kind, record_key, la_code FROM access_log";
+        let rows = match la {
+            Some(la) => {
+                sqlx::query(&format!(
+                    "{base} WHERE la_code = $1 ORDER BY id DESC LIMIT $2"
+                ))
+                .bind(la.to_string())
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(&format!("{base} ORDER BY id DESC LIMIT $1"))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter()
+            .map(|row| {
+                let la: Option<String> = row.try_get("la_code")?;
+                Ok(AccessEntry {
+                    id: row.try_get("id")?,
+                    entry: NewAccessEntry {
+                        at: row.try_get("at")?,
+                        user_id: row.try_get("user_id")?,
+                        username: row.try_get("username")?,
+                        action: row.try_get("action")?,
+                        record_kind: row.try_get("record_kind")?,
+                        record_key: row.try_get("record_key")?,
+                        la: la.as_deref().map(la_code).transpose()?,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    async fn setting_or_insert(&self, key: &str, default: &str) -> Result<String, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key.to_string())
+        .bind(default.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+}
