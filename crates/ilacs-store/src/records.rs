@@ -80,6 +80,8 @@ pub struct UserRecord {
     pub role: Role,
     pub la: Option<LaCode>,
     pub region: Option<RegionId>,
+    /// The name of the user's LA or region, for display.
+    pub scope_name: Option<String>,
     pub disabled: bool,
     pub created_at: i64,
     pub updated_at: i64,

@@ -107,6 +107,7 @@ fn user_from_row(row: &AnyRow) -> Result<UserRecord, StoreError> {
         role: Role::parse_key(&role).map_err(|_| corrupt("role", &role))?,
         la: la.as_deref().map(la_code).transpose()?,
         region: region.as_deref().map(region_id).transpose()?,
+        scope_name: row.try_get("scope_name")?,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
@@ -115,8 +116,9 @@ fn user_from_row(row: &AnyRow) -> Result<UserRecord, StoreError> {
 
 /// Users with their effective region: their own, or their LA's.
 const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.role, u.la_code, \
-     COALESCE(u.region_id, la.region_id) AS effective_region, u.disabled, u.created_at, u.updated_at \
-     FROM users u LEFT JOIN local_authorities la ON la.la_code = u.la_code";
+     COALESCE(u.region_id, la.region_id) AS effective_region, COALESCE(la.name, r.name) AS scope_name, \
+     u.disabled, u.created_at, u.updated_at \
+     FROM users u LEFT JOIN local_authorities la ON la.la_code = u.la_code LEFT JOIN regions r ON r.id = u.region_id";
 
 impl SqlStore {
     async fn all_authorities(&self) -> Result<BTreeMap<String, LocalAuthority>, StoreError> {

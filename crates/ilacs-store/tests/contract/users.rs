@@ -39,7 +39,8 @@ contract!(
             "LA staff take their LA's region"
         );
         assert!(!dcs.disabled);
-        store
+        assert_eq!(dcs.scope_name.as_deref(), Some("Barking and Dagenham"));
+        let hmi = store
             .create_user(&new_user(
                 "hmi.london",
                 Role::OfstedRegional,
@@ -48,6 +49,7 @@ contract!(
             ))
             .await
             .unwrap();
+        assert_eq!(hmi.scope_name.as_deref(), Some("London"));
         store
             .create_user(&new_user(
                 "viewer.barking",

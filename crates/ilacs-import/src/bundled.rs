@@ -1,0 +1,36 @@
+//! The repository's reference data, compiled in so the binary needs no files at run time.
+
+use crate::local_authorities::{read_local_authorities, ReferenceError, ReferenceFiles};
+use crate::outcomes_workbook::{read_outcomes_workbook, OutcomesWorkbook, WorkbookError};
+use ilacs_domain::authority::{LocalAuthority, Regions};
+
+pub const LOCAL_AUTHORITIES_CSV: &str =
+    include_str!("../../../data/reference/local-authorities.csv");
+pub const OFSTED_REGIONS_CSV: &str = include_str!("../../../data/reference/ofsted-regions.csv");
+pub const LA_CODE_ALIASES_CSV: &str = include_str!("../../../data/reference/la-code-aliases.csv");
+pub const FORMER_LOCAL_AUTHORITIES_CSV: &str =
+    include_str!("../../../data/reference/former-local-authorities.csv");
+
+/// Ofsted's workbook as published (an ODS file).
+pub const OUTCOMES_WORKBOOK: &[u8] =
+    include_bytes!("../../../data/published/LA_Inspection_Outcomes_as_at_31_March_2025.ods");
+pub const OUTCOMES_WORKBOOK_FILE_NAME: &str = "LA_Inspection_Outcomes_as_at_31_March_2025.ods";
+
+pub fn reference_files() -> ReferenceFiles<'static> {
+    ReferenceFiles {
+        local_authorities: LOCAL_AUTHORITIES_CSV,
+        regions: OFSTED_REGIONS_CSV,
+        aliases: LA_CODE_ALIASES_CSV,
+        former: FORMER_LOCAL_AUTHORITIES_CSV,
+    }
+}
+
+/// The regions and every local authority from the bundled files.
+pub fn local_authorities() -> Result<(Regions, Vec<LocalAuthority>), ReferenceError> {
+    read_local_authorities(&reference_files())
+}
+
+/// The bundled outcomes workbook, read (about a tenth of a second: call it once).
+pub fn outcomes_workbook() -> Result<OutcomesWorkbook, WorkbookError> {
+    read_outcomes_workbook(OUTCOMES_WORKBOOK)
+}

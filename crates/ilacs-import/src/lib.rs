@@ -1,0 +1,20 @@
+//! Readers of reference data into domain types; no database.
+//!
+//! - [`local_authorities`]: DfE's LA lookup with Ofsted's regions, extra area codes and
+//!   former authorities, as [`LocalAuthority`](ilacs_domain::authority::LocalAuthority)s.
+//! - [`outcomes_workbook`]: Ofsted's published inspection-outcomes workbook (.ods or
+//!   .xlsx), as activities matched to those authorities.
+//! - [`bundled`]: the repository's copies of those files, compiled in.
+//!
+//! Every reader takes text or bytes, never a path, and reports bad input as a typed
+//! error naming the file or sheet, the line or row, and the column.
+
+pub mod bundled;
+pub mod local_authorities;
+pub mod outcomes_workbook;
+
+pub use local_authorities::{read_local_authorities, ReferenceError, ReferenceFiles};
+pub use outcomes_workbook::{
+    read_outcomes_workbook, resolve, OutcomesWorkbook, PublishedActivity, ResolvedOutcomes,
+    WorkbookError, WorkbookFormat,
+};

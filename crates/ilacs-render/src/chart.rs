@@ -1,0 +1,221 @@
+//! Server-rendered SVG charts. Each is an image with a title and description for
+//! screen readers, and the page always gives the same data as a table.
+
+use chrono::{Datelike, NaiveDate};
+use ilacs_domain::grade::Grade;
+use std::fmt::Write;
+
+/// One graded judgement at one inspection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartPoint {
+    pub date: NaiveDate,
+    pub series: String,
+    pub grade: Grade,
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+// Colours from the GOV.UK palette with 3:1 contrast on white; shapes differ too, so
+// colour is never the only cue.
+const SERIES_STYLE: &[(&str, &str)] = &[
+    ("#0b0c0c", "circle"),
+    ("#1d70b8", "square"),
+    ("#00703c", "diamond"),
+    ("#d4351c", "triangle"),
+    ("#4c2c92", "circle-open"),
+];
+
+const WIDTH: f64 = 680.0;
+const HEIGHT: f64 = 280.0;
+const LEFT: f64 = 170.0;
+const RIGHT: f64 = 20.0;
+const TOP: f64 = 20.0;
+const BOTTOM: f64 = 90.0;
+
+fn marker(out: &mut String, shape: &str, x: f64, y: f64, colour: &str) {
+    let _ = match shape {
+        "square" => write!(
+            out,
+            r#"<rect x="{:.1}" y="{:.1}" width="10" height="10" fill="{colour}"/>"#,
+            x - 5.0,
+            y - 5.0
+        ),
+        "diamond" => write!(
+            out,
+            r#"<polygon points="{x:.1},{:.1} {:.1},{y:.1} {x:.1},{:.1} {:.1},{y:.1}" fill="{colour}"/>"#,
+            y - 7.0,
+            x + 7.0,
+            y + 7.0,
+            x - 7.0
+        ),
+        "triangle" => write!(
+            out,
+            r#"<polygon points="{x:.1},{:.1} {:.1},{:.1} {:.1},{:.1}" fill="{colour}"/>"#,
+            y - 7.0,
+            x + 6.0,
+            y + 5.0,
+            x - 6.0,
+            y + 5.0
+        ),
+        "circle-open" => write!(
+            out,
+            r##"<circle cx="{x:.1}" cy="{y:.1}" r="5" fill="#ffffff" stroke="{colour}" stroke-width="2"/>"##
+        ),
+        _ => write!(
+            out,
+            r#"<circle cx="{x:.1}" cy="{y:.1}" r="5" fill="{colour}"/>"#
+        ),
+    };
+}
+
+/// A chart of judgements over time: one row per grade (outstanding at the top), one
+/// marked line per judgement. Returns an empty string when there is nothing to plot.
+pub fn judgement_history_svg(title: &str, description: &str, points: &[ChartPoint]) -> String {
+    let (Some(first), Some(last)) = (
+        points.iter().map(|p| p.date).min(),
+        points.iter().map(|p| p.date).max(),
+    ) else {
+        return String::new();
+    };
+    let start_year = first.year().min(2018);
+    let end_year = last.year() + 1;
+    let span = f64::from((end_year - start_year).max(1));
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let x_of = |d: NaiveDate| {
+        let years = f64::from(d.year() - start_year) + f64::from(d.ordinal0()) / 366.0;
+        LEFT + plot_w * years / span
+    };
+    let row_h = plot_h / 4.0;
+    let y_of = |g: Grade| {
+        TOP + row_h * (Grade::ALL.iter().position(|x| *x == g).unwrap_or(0) as f64 + 0.5)
+    };
+
+    let mut series: Vec<&str> = Vec::new();
+    for p in points {
+        if !series.contains(&p.series.as_str()) {
+            series.push(&p.series);
+        }
+    }
+
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<svg class="ilacs-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg" font-family="arial, sans-serif" font-size="14"><title id="chart-title">{}</title><desc id="chart-desc">{}</desc>"#,
+        escape(title),
+        escape(description)
+    );
+    for (i, grade) in Grade::ALL.iter().enumerate() {
+        let y = TOP + row_h * i as f64;
+        let fill = if i % 2 == 0 { "#f3f2f1" } else { "#ffffff" };
+        let _ = write!(
+            out,
+            r##"<rect x="{LEFT}" y="{y:.1}" width="{plot_w:.1}" height="{row_h:.1}" fill="{fill}"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#0b0c0c">{}</text>"##,
+            LEFT - 8.0,
+            y + row_h / 2.0 + 5.0,
+            grade.short_label()
+        );
+    }
+    for year in start_year..=end_year {
+        let x = LEFT + plot_w * f64::from(year - start_year) / span;
+        let _ = write!(
+            out,
+            r##"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{:.1}" stroke="#b1b4b6" stroke-width="1"/><text x="{x:.1}" y="{:.1}" text-anchor="middle" fill="#0b0c0c">{year}</text>"##,
+            TOP + plot_h,
+            TOP + plot_h + 20.0
+        );
+    }
+    // Judgements at one inspection would overlap: spread them a little sideways.
+    let offset = |i: usize| (i as f64 - (series.len() as f64 - 1.0) / 2.0) * 7.0;
+    for (i, name) in series.iter().enumerate() {
+        let (colour, shape) = SERIES_STYLE[i % SERIES_STYLE.len()];
+        let mut mine: Vec<&ChartPoint> = points.iter().filter(|p| p.series == *name).collect();
+        mine.sort_by_key(|p| p.date);
+        if mine.len() > 1 {
+            let path: Vec<String> = mine
+                .iter()
+                .map(|p| format!("{:.1},{:.1}", x_of(p.date) + offset(i), y_of(p.grade)))
+                .collect();
+            let _ = write!(
+                out,
+                r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2"/>"#,
+                path.join(" ")
+            );
+        }
+        for p in &mine {
+            marker(
+                &mut out,
+                shape,
+                x_of(p.date) + offset(i),
+                y_of(p.grade),
+                colour,
+            );
+        }
+        // Legend below the axis, two columns.
+        let lx = 20.0 + (i % 2) as f64 * 330.0;
+        let ly = HEIGHT - 40.0 + (i / 2) as f64 * 18.0;
+        marker(&mut out, shape, lx + 6.0, ly - 5.0, colour);
+        let _ = write!(
+            out,
+            r##"<text x="{:.1}" y="{ly:.1}" fill="#0b0c0c">{}</text>"##,
+            lx + 18.0,
+            escape(name)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(date: &str, series: &str, grade: Grade) -> ChartPoint {
+        ChartPoint {
+            date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
+            series: series.into(),
+            grade,
+        }
+    }
+
+    #[test]
+    fn draws_an_accessible_chart_with_one_line_per_judgement() {
+        let svg = judgement_history_svg(
+            "Judgements for <Barking>",
+            "Two inspections",
+            &[
+                p(
+                    "2019-02-18",
+                    "Overall effectiveness",
+                    Grade::RequiresImprovement,
+                ),
+                p(
+                    "2023-07-10",
+                    "Overall effectiveness",
+                    Grade::RequiresImprovement,
+                ),
+                p("2023-07-10", "Care leavers", Grade::Good),
+            ],
+        );
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains(r#"role="img""#));
+        assert!(svg.contains("<title id=\"chart-title\">Judgements for &lt;Barking&gt;</title>"));
+        assert_eq!(
+            svg.matches("<polyline").count(),
+            1,
+            "only overall has two points"
+        );
+        assert!(svg.contains(">2018<") && svg.contains(">2024<"));
+        assert!(svg.contains(">Care leavers<"));
+    }
+
+    #[test]
+    fn nothing_to_plot_gives_nothing() {
+        assert_eq!(judgement_history_svg("t", "d", &[]), "");
+    }
+}

@@ -1,0 +1,194 @@
+//! CSRF protection for every form. Each browser holds a random `ilacs_csrf` cookie;
+//! forms carry `csrf_token` = HMAC(key, cookie | session), so a token is useless in
+//! another browser or another session. A middleware checks every unsafe request
+//! before any handler runs, so no form can forget.
+
+use super::cookies;
+use super::session::Viewer;
+use crate::error::PageError;
+use crate::state::AppState;
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{header, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use hmac::{Hmac, Mac};
+use ilacs_store::{Store, StoreError};
+use sha2::Sha256;
+
+pub(crate) struct CsrfKey([u8; 32]);
+
+/// The token forms on this page must carry.
+#[derive(Clone, Debug)]
+pub(crate) struct CsrfToken(pub String);
+
+const SETTING: &str = "csrf_key";
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+impl CsrfKey {
+    pub(crate) async fn load(store: &dyn Store) -> Result<CsrfKey, StoreError> {
+        let stored = store
+            .setting_or_insert(SETTING, &cookies::random_token())
+            .await?;
+        let mut key = [0u8; 32];
+        for (i, byte) in key.iter_mut().enumerate() {
+            *byte = stored
+                .get(i * 2..i * 2 + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| {
+                    StoreError::Corrupt("the stored CSRF key is not 64 hex digits".into())
+                })?;
+        }
+        Ok(CsrfKey(key))
+    }
+
+    fn mac(&self, browser: &str, session: &str) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("any key length");
+        mac.update(browser.as_bytes());
+        mac.update(b"|");
+        mac.update(session.as_bytes());
+        mac
+    }
+
+    fn token(&self, browser: &str, session: &str) -> String {
+        cookies::hex(&self.mac(browser, session).finalize().into_bytes())
+    }
+
+    fn verify(&self, browser: &str, session: &str, token: &str) -> bool {
+        let Some(bytes) = (0..token.len() / 2)
+            .map(|i| {
+                token
+                    .get(i * 2..i * 2 + 2)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            })
+            .collect::<Option<Vec<u8>>>()
+        else {
+            return false;
+        };
+        // Constant-time comparison.
+        self.mac(browser, session).verify_slice(&bytes).is_ok()
+    }
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The `csrf_token` field of a URL-encoded form body.
+fn form_token(body: &[u8]) -> Option<String> {
+    body.split(|b| *b == b'&').find_map(|pair| {
+        let s = std::str::from_utf8(pair).ok()?;
+        let (k, v) = s.split_once('=')?;
+        (k == "csrf_token").then(|| v.to_string())
+    })
+}
+
+/// An `Origin` header, when sent, must name this host.
+fn origin_matches(request: &Request) -> bool {
+    let Some(origin) = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+    else {
+        return true;
+    };
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    origin
+        .split_once("://")
+        .map(|(_, rest)| rest == host)
+        .unwrap_or(false)
+}
+
+pub(crate) async fn protect(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let existing = cookies::get(request.headers(), cookies::CSRF);
+    let browser = existing.clone().unwrap_or_else(cookies::random_token);
+    let session = request
+        .extensions()
+        .get::<Viewer>()
+        .and_then(|v| v.session_hash())
+        .unwrap_or_default()
+        .to_string();
+
+    let mut request = request;
+    if !is_safe(request.method()) {
+        let failure = |reason: &str| {
+            tracing::warn!(reason, path = %request.uri().path(), "refused a form without a valid CSRF token");
+            PageError::FormExpired
+        };
+        if !origin_matches(&request) {
+            return failure("origin").into_response();
+        }
+        let Some(browser) = existing.as_deref() else {
+            return failure("no cookie").into_response();
+        };
+        let (parts, body) = request.into_parts();
+        let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+            return PageError::BadRequest("The form was too large.".into()).into_response();
+        };
+        let token = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| form_token(&bytes));
+        match token {
+            Some(t) if state.csrf.verify(browser, &session, &t) => {}
+            Some(_) => return PageError::FormExpired.into_response(),
+            None => return PageError::FormExpired.into_response(),
+        }
+        request = Request::from_parts(parts, Body::from(bytes));
+    }
+    request
+        .extensions_mut()
+        .insert(CsrfToken(state.csrf.token(&browser, &session)));
+    let mut response = next.run(request).await;
+    if existing.is_none() {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            cookies::set(
+                cookies::CSRF,
+                &browser,
+                None,
+                "Strict",
+                state.config.secure_cookies,
+            ),
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_bind_to_browser_and_session() {
+        let key = CsrfKey([7u8; 32]);
+        let t = key.token("browser-a", "");
+        assert!(key.verify("browser-a", "", &t));
+        assert!(!key.verify("browser-b", "", &t));
+        assert!(!key.verify("browser-a", "session-1", &t));
+        assert!(!key.verify("browser-a", "", "zz"));
+        assert!(!key.verify("browser-a", "", ""));
+        let mut tampered = t.clone();
+        tampered.replace_range(0..1, if t.starts_with('0') { "1" } else { "0" });
+        assert!(!key.verify("browser-a", "", &tampered));
+    }
+
+    #[test]
+    fn finds_the_token_field() {
+        assert_eq!(
+            form_token(b"a=1&csrf_token=abc&b=2").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(form_token(b"a=1"), None);
+    }
+}

@@ -1,0 +1,7 @@
+//! Sign-in, sessions, CSRF protection and sign-in rate limiting.
+
+pub(crate) mod cookies;
+pub(crate) mod csrf;
+pub mod password;
+pub(crate) mod rate_limit;
+pub(crate) mod session;

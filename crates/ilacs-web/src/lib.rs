@@ -1,0 +1,22 @@
+//! The ilacs web service: server-rendered GOV.UK pages that work without JavaScript,
+//! sign-in with roles, CSRF protection on every form, and the public JSON API.
+//!
+//! Handlers hold no business rules: they parse input into domain types, ask the
+//! domain (permissions live in `ilacs_domain::access`) and the store, and render.
+
+mod assets;
+mod auth;
+mod error;
+mod routes;
+mod state;
+mod views;
+
+pub use auth::password;
+pub use state::{AppState, WebConfig};
+
+use axum::Router;
+
+/// The whole application, ready to serve.
+pub fn app(state: AppState) -> Router {
+    routes::router(state)
+}

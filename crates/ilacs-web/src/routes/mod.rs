@@ -1,0 +1,80 @@
+//! The routes, by area.
+
+mod api;
+mod home;
+mod local_authorities;
+mod sign_in;
+mod users;
+
+use crate::assets;
+use crate::auth::{csrf, session};
+use crate::error::PageError;
+use crate::state::AppState;
+use axum::http::{header, HeaderValue};
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+
+pub(crate) fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(home::home))
+        .route("/sign-in", get(sign_in::form).post(sign_in::submit))
+        .route("/sign-out", axum::routing::post(sign_in::sign_out))
+        .route("/local-authorities", get(local_authorities::list))
+        .route("/local-authorities/{code}", get(local_authorities::show))
+        .route(
+            "/local-authorities/{code}/users",
+            get(users::list).post(users::add),
+        )
+        .fallback(not_found)
+        // Layers run bottom-up: the session is known before the CSRF check binds to it.
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
+        .layer(middleware::from_fn_with_state(state.clone(), session::load));
+    let api = Router::new()
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/local-authorities", get(api::local_authorities))
+        .route(
+            "/api/v1/local-authorities/{code}",
+            get(api::local_authority),
+        )
+        .layer(middleware::from_fn_with_state(state.clone(), session::load));
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/assets/{*path}", get(assets::asset))
+        .route("/favicon.ico", get(assets::favicon))
+        .merge(api)
+        .merge(pages)
+        .layer(middleware::map_response(security_headers))
+        .with_state(state)
+}
+
+async fn not_found() -> PageError {
+    PageError::NotFound
+}
+
+/// Headers on every response: no framing, no sniffing, scripts and styles only from
+/// this service, and no caching of pages that may hold restricted data.
+async fn security_headers(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}

@@ -1,0 +1,129 @@
+//! The command line. Contracts scripts rely on: `serve` and `demo` take `--listen
+//! ADDR:PORT` and `--database URL` (defaults 127.0.0.1:8080 and sqlite://ilacs.db).
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ilacs",
+    version,
+    about = "Inspection of local authority children's services, end to end"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Database {
+    /// sqlite://PATH (created if missing) or postgres://USER@HOST/DB
+    #[arg(long, env = "ILACS_DATABASE_URL", default_value = "sqlite://ilacs.db")]
+    pub database: String,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Serve {
+    /// Address and port to listen on.
+    #[arg(long, env = "ILACS_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub database: Database,
+    /// Mark cookies Secure: set this whenever users reach the service over HTTPS.
+    #[arg(long, env = "ILACS_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web service.
+    Serve {
+        #[command(flatten)]
+        serve: Serve,
+        /// Fill the database with the reference data and demo users first (as `demo`).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load the real reference data and demo users into the database, then serve.
+    Demo {
+        #[command(flatten)]
+        serve: Serve,
+    },
+    /// Create or update the database schema, then exit.
+    Migrate {
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Load data into the database.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Manage user accounts.
+    Users {
+        #[command(subcommand)]
+        what: UsersCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Local authorities, regions and Ofsted's published inspection outcomes. Without
+    /// file options, the copies shipped in the program are used. Importing the same
+    /// files again changes nothing; a file with an error changes nothing at all.
+    Reference {
+        #[command(flatten)]
+        database: Database,
+        /// Ofsted's "LA inspection outcomes" workbook (.ods or .xlsx).
+        #[arg(long)]
+        outcomes: Option<PathBuf>,
+        /// The LA lookup CSV (Data to Insight's local-authorities.csv).
+        #[arg(long)]
+        local_authorities: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UsersCommand {
+    /// Add a user. The password is read from standard input, or from ILACS_PASSWORD.
+    Add {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        username: String,
+        /// The user's full name.
+        #[arg(long)]
+        name: String,
+        /// la_admin, la_quality_performance, la_auditor, la_viewer, ofsted_national,
+        /// ofsted_regional, alliance_peer or system_admin
+        #[arg(long)]
+        role: String,
+        /// The LA, for LA roles: a three-digit or area code.
+        #[arg(long)]
+        la: Option<String>,
+        /// The Ofsted region, for ofsted_regional (e.g. london, south-west).
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// List users, optionally of one LA.
+    List {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        la: Option<String>,
+    },
+    /// Change a user's role (and so their LA or region). Ends their sessions.
+    SetRole {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        la: Option<String>,
+        #[arg(long)]
+        region: Option<String>,
+    },
+}

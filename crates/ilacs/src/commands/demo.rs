@@ -1,0 +1,172 @@
+//! `ilacs demo`: the real reference data and a handful of users across the roles.
+
+use super::serve::serve_with;
+use super::users::scope_for;
+use crate::cli::Serve;
+use anyhow::Context;
+use ilacs_domain::access::Role;
+use ilacs_domain::user::{NewPassword, Username};
+use ilacs_store::{NewUser, Store, StoreError};
+use rand::distributions::{Alphanumeric, DistString};
+
+struct DemoUser {
+    name: &'static str,
+    full_name: &'static str,
+    role: Role,
+    la: Option<&'static str>,
+    region: Option<&'static str>,
+}
+
+const fn user(
+    name: &'static str,
+    full_name: &'static str,
+    role: Role,
+    la: Option<&'static str>,
+    region: Option<&'static str>,
+) -> DemoUser {
+    DemoUser {
+        name,
+        full_name,
+        role,
+        la,
+        region,
+    }
+}
+
+const DEMO_USERS: &[DemoUser] = &[
+    user(
+        "dcs.barking",
+        "Dana Clarke (DCS)",
+        Role::LaAdmin,
+        Some("301"),
+        None,
+    ),
+    user(
+        "qp.barking",
+        "Quinn Patel (quality and performance)",
+        Role::LaQualityPerformance,
+        Some("301"),
+        None,
+    ),
+    user(
+        "viewer.barking",
+        "Vic Brown",
+        Role::LaViewer,
+        Some("301"),
+        None,
+    ),
+    user(
+        "dcs.devon",
+        "Devi Okafor (DCS)",
+        Role::LaAdmin,
+        Some("878"),
+        None,
+    ),
+    user(
+        "auditor.devon",
+        "Alex Moore (team manager)",
+        Role::LaAuditor,
+        Some("878"),
+        None,
+    ),
+    user(
+        "peer.bristol",
+        "Pat Evans (alliance peer)",
+        Role::AlliancePeer,
+        Some("801"),
+        None,
+    ),
+    user(
+        "hmi.london",
+        "Harriet Lee (senior HMI)",
+        Role::OfstedRegional,
+        None,
+        Some("london"),
+    ),
+    user(
+        "hmi.southwest",
+        "Sam Hughes (regional director)",
+        Role::OfstedRegional,
+        None,
+        Some("south-west"),
+    ),
+    user(
+        "ofsted.national",
+        "Nat Reid (national director)",
+        Role::OfstedNational,
+        None,
+        None,
+    ),
+    user(
+        "admin",
+        "System administrator",
+        Role::SystemAdmin,
+        None,
+        None,
+    ),
+];
+
+/// Loads the shipped reference data and creates (or resets) the demo users with one
+/// fresh password, which it returns.
+pub async fn prepare(store: &dyn Store) -> anyhow::Result<String> {
+    let (data, source) = crate::reference::load(None, None)?;
+    let summary = store
+        .import_reference_data(&data, &source, "ilacs demo")
+        .await?;
+    println!(
+        "Reference data: {} local authorities, {} inspections and visits ({} changed).",
+        data.local_authorities.len(),
+        data.activities.len(),
+        summary.changed()
+    );
+    let password = Alphanumeric.sample_string(&mut rand::rngs::OsRng, 16);
+    let hash = ilacs_web::password::hash(&NewPassword::parse(&password)?)?;
+    for demo in DEMO_USERS {
+        let username = Username::parse(demo.name)?;
+        let role = &demo.role;
+        let (la, region) = scope_for(store, demo.role, demo.la, demo.region).await?;
+        let created = store
+            .create_user(&NewUser {
+                username: username.clone(),
+                display_name: demo.full_name.to_string(),
+                password_hash: hash.clone(),
+                role: *role,
+                la: la.clone(),
+                region: region.clone(),
+                actor: "ilacs demo".into(),
+            })
+            .await;
+        match created {
+            Ok(_) => {}
+            Err(StoreError::Duplicate(_)) => {
+                store
+                    .set_role(&username, *role, la.as_ref(), region.as_ref(), "ilacs demo")
+                    .await?;
+                store
+                    .set_password_hash(&username, &hash, "ilacs demo")
+                    .await?;
+            }
+            Err(e) => return Err(e).context("could not create the demo users"),
+        }
+    }
+    Ok(password)
+}
+
+pub async fn run(serve: &Serve) -> anyhow::Result<()> {
+    let store = ilacs_store::open(&serve.database.database)
+        .await
+        .with_context(|| format!("could not open the database {}", serve.database.database))?;
+    let password = prepare(store.as_ref()).await?;
+    println!();
+    println!("Demo users (all with the password {password}):");
+    for demo in DEMO_USERS {
+        println!(
+            "  {:<16} {:<28} {}",
+            demo.name,
+            demo.role.label(),
+            demo.full_name
+        );
+    }
+    println!();
+    serve_with(serve, store).await
+}
