@@ -73,9 +73,15 @@ fn marker(out: &mut String, shape: &str, x: f64, y: f64, colour: &str) {
     };
 }
 
-/// A chart of judgements over time: one row per grade (outstanding at the top), one
-/// marked line per judgement. Returns an empty string when there is nothing to plot.
-pub fn judgement_history_svg(title: &str, description: &str, points: &[ChartPoint]) -> String {
+/// A chart of judgements over time, from 2018 (when ILACS began) to `until`: one row
+/// per grade (outstanding at the top), one marked line per judgement. Returns an empty
+/// string when there is nothing to plot.
+pub fn judgement_history_svg(
+    title: &str,
+    description: &str,
+    points: &[ChartPoint],
+    until: NaiveDate,
+) -> String {
     let (Some(first), Some(last)) = (
         points.iter().map(|p| p.date).min(),
         points.iter().map(|p| p.date).max(),
@@ -83,7 +89,7 @@ pub fn judgement_history_svg(title: &str, description: &str, points: &[ChartPoin
         return String::new();
     };
     let start_year = first.year().min(2018);
-    let end_year = last.year() + 1;
+    let end_year = last.year().max(until.year()) + 1;
     let span = f64::from((end_year - start_year).max(1));
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
@@ -183,6 +189,10 @@ mod tests {
         }
     }
 
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
     #[test]
     fn draws_an_accessible_chart_with_one_line_per_judgement() {
         let svg = judgement_history_svg(
@@ -201,6 +211,7 @@ mod tests {
                 ),
                 p("2023-07-10", "Care leavers", Grade::Good),
             ],
+            d("2026-11-23"),
         );
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains(r#"role="img""#));
@@ -210,12 +221,15 @@ mod tests {
             1,
             "only overall has two points"
         );
-        assert!(svg.contains(">2018<") && svg.contains(">2024<"));
+        assert!(
+            svg.contains(">2018<") && svg.contains(">2027<"),
+            "the axis runs to now"
+        );
         assert!(svg.contains(">Care leavers<"));
     }
 
     #[test]
     fn nothing_to_plot_gives_nothing() {
-        assert_eq!(judgement_history_svg("t", "d", &[]), "");
+        assert_eq!(judgement_history_svg("t", "d", &[], d("2026-11-23")), "");
     }
 }

@@ -17,19 +17,19 @@ pub struct Cli {
 }
 
 #[derive(Args, Debug, Clone)]
-pub struct Database {
+pub struct DatabaseArgs {
     /// sqlite://PATH (created if missing) or postgres://USER@HOST/DB
     #[arg(long, env = "ILACS_DATABASE_URL", default_value = "sqlite://ilacs.db")]
     pub database: String,
 }
 
 #[derive(Args, Debug, Clone)]
-pub struct Serve {
+pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, env = "ILACS_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
     #[command(flatten)]
-    pub database: Database,
+    pub database: DatabaseArgs,
     /// Mark cookies Secure: set this whenever users reach the service over HTTPS.
     #[arg(long, env = "ILACS_SECURE_COOKIES")]
     pub secure_cookies: bool,
@@ -40,7 +40,7 @@ pub enum Command {
     /// Run the web service.
     Serve {
         #[command(flatten)]
-        serve: Serve,
+        serve: ServeArgs,
         /// Fill the database with the reference data and demo users first (as `demo`).
         #[arg(long)]
         demo: bool,
@@ -48,12 +48,12 @@ pub enum Command {
     /// Load the real reference data and demo users into the database, then serve.
     Demo {
         #[command(flatten)]
-        serve: Serve,
+        serve: ServeArgs,
     },
     /// Create or update the database schema, then exit.
     Migrate {
         #[command(flatten)]
-        database: Database,
+        database: DatabaseArgs,
     },
     /// Load data into the database.
     Import {
@@ -74,7 +74,7 @@ pub enum ImportCommand {
     /// files again changes nothing; a file with an error changes nothing at all.
     Reference {
         #[command(flatten)]
-        database: Database,
+        database: DatabaseArgs,
         /// Ofsted's "LA inspection outcomes" workbook (.ods or .xlsx).
         #[arg(long)]
         outcomes: Option<PathBuf>,
@@ -89,7 +89,7 @@ pub enum UsersCommand {
     /// Add a user. The password is read from standard input, or from ILACS_PASSWORD.
     Add {
         #[command(flatten)]
-        database: Database,
+        database: DatabaseArgs,
         #[arg(long)]
         username: String,
         /// The user's full name.
@@ -109,14 +109,14 @@ pub enum UsersCommand {
     /// List users, optionally of one LA.
     List {
         #[command(flatten)]
-        database: Database,
+        database: DatabaseArgs,
         #[arg(long)]
         la: Option<String>,
     },
     /// Change a user's role (and so their LA or region). Ends their sessions.
     SetRole {
         #[command(flatten)]
-        database: Database,
+        database: DatabaseArgs,
         #[arg(long)]
         username: String,
         #[arg(long)]
@@ -126,4 +126,15 @@ pub enum UsersCommand {
         #[arg(long)]
         region: Option<String>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
 }

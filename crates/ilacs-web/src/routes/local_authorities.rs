@@ -192,6 +192,7 @@ pub(crate) async fn show(
             inspections.len()
         ),
         &points,
+        today,
     );
 
     let overviews: HashMap<String, LaOverview> = state

@@ -2,7 +2,7 @@
 
 use super::serve::serve_with;
 use super::users::scope_for;
-use crate::cli::Serve;
+use crate::cli::ServeArgs;
 use anyhow::Context;
 use ilacs_domain::access::Role;
 use ilacs_domain::user::{NewPassword, Username};
@@ -152,7 +152,7 @@ pub async fn prepare(store: &dyn Store) -> anyhow::Result<String> {
     Ok(password)
 }
 
-pub async fn run(serve: &Serve) -> anyhow::Result<()> {
+pub async fn run(serve: &ServeArgs) -> anyhow::Result<()> {
     let store = ilacs_store::open(&serve.database.database)
         .await
         .with_context(|| format!("could not open the database {}", serve.database.database))?;

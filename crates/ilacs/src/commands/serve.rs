@@ -1,18 +1,18 @@
-use crate::cli::Serve;
+use crate::cli::ServeArgs;
 use anyhow::Context;
 use ilacs_store::Store;
 use ilacs_web::{AppState, WebConfig};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-pub async fn run(serve: &Serve) -> anyhow::Result<()> {
+pub async fn run(serve: &ServeArgs) -> anyhow::Result<()> {
     let store = ilacs_store::open(&serve.database.database)
         .await
         .with_context(|| format!("could not open the database {}", serve.database.database))?;
     serve_with(serve, store).await
 }
 
-pub async fn serve_with(serve: &Serve, store: Arc<dyn Store>) -> anyhow::Result<()> {
+pub async fn serve_with(serve: &ServeArgs, store: Arc<dyn Store>) -> anyhow::Result<()> {
     let config = WebConfig {
         secure_cookies: serve.secure_cookies,
         today: None,

@@ -1,0 +1,267 @@
+//! `TestApp`: the application with the real reference data, a few users, a cookie jar
+//! and a fixed "today" (23 November 2026).
+
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use ilacs_domain::access::Role;
+use ilacs_domain::authority::{LaCode, RegionId};
+use ilacs_domain::user::{NewPassword, Username};
+use ilacs_store::{NewUser, ReferenceData, Store};
+use ilacs_web::{AppState, WebConfig};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Users every test app has: (name, role, LA, region).
+const USERS: &[(&str, Role, Option<&str>, Option<&str>)] = &[
+    ("dcs.barking", Role::LaAdmin, Some("301"), None),
+    ("viewer.barking", Role::LaViewer, Some("301"), None),
+    ("dcs.devon", Role::LaAdmin, Some("878"), None),
+    ("hmi.london", Role::OfstedRegional, None, Some("london")),
+    ("ofsted.national", Role::OfstedNational, None, None),
+    ("admin", Role::SystemAdmin, None, None),
+];
+
+fn reference_data() -> &'static ReferenceData {
+    static DATA: OnceLock<ReferenceData> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let (regions, las) = ilacs_import::bundled::local_authorities().unwrap();
+        let activities = ilacs_import::bundled::outcomes_workbook()
+            .unwrap()
+            .resolve(&las)
+            .unwrap()
+            .merged()
+            .unwrap();
+        ReferenceData {
+            regions: regions.all().to_vec(),
+            local_authorities: las,
+            activities,
+        }
+    })
+}
+
+fn password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| ilacs_web::password::hash(&NewPassword::parse(PASSWORD).unwrap()).unwrap())
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The value of the page's hidden `csrf_token` field.
+    pub fn csrf_token(&self) -> String {
+        let marker = r#"name="csrf_token" value=""#;
+        let start = self
+            .body
+            .find(marker)
+            .expect("the page has a form with a CSRF token")
+            + marker.len();
+        self.body[start..].split('"').next().unwrap().to_string()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The text inside the page's `<h1>`.
+    pub fn h1(&self) -> String {
+        let start = self.body.find("<h1").expect("a heading");
+        let open_end = self.body[start..].find('>').unwrap() + start + 1;
+        let end = self.body[open_end..].find("</h1>").unwrap() + open_end;
+        self.body[open_end..end]
+            .split('<')
+            .next()
+            .unwrap()
+            .trim()
+            .to_string()
+    }
+}
+
+pub struct TestApp {
+    router: Router,
+    pub store: Arc<dyn Store>,
+    cookies: BTreeMap<String, String>,
+    address: SocketAddr,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("web.db").display());
+        let store = ilacs_store::open(&url).await.unwrap();
+        store
+            .import_reference_data(reference_data(), "test", "test")
+            .await
+            .unwrap();
+        for (name, role, la, region) in USERS {
+            store
+                .create_user(&NewUser {
+                    username: Username::parse(name).unwrap(),
+                    display_name: format!("Test {name}"),
+                    password_hash: password_hash().to_string(),
+                    role: *role,
+                    la: la.map(|c| LaCode::parse(c).unwrap()),
+                    region: region.map(|r| RegionId::parse(r).unwrap()),
+                    actor: "test".into(),
+                })
+                .await
+                .unwrap();
+        }
+        let config = WebConfig {
+            secure_cookies: true,
+            today: Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
+        };
+        let state = AppState::new(store.clone(), config).await.unwrap();
+        TestApp {
+            router: ilacs_web::app(state),
+            store,
+            cookies: BTreeMap::new(),
+            address: "192.0.2.10:50000".parse().unwrap(),
+            _dir: dir,
+        }
+    }
+
+    /// Requests from another address (for rate limits by address).
+    pub fn from_address(&mut self, address: &str) {
+        self.address = address.parse().unwrap();
+    }
+
+    /// Forgets every cookie: a different browser.
+    pub fn new_browser(&mut self) {
+        self.cookies.clear();
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<&String> {
+        self.cookies.get(name)
+    }
+
+    pub async fn request(&mut self, request: Request<Body>) -> TestResponse {
+        let mut request = request;
+        if !self.cookies.is_empty() {
+            let jar: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            request
+                .headers_mut()
+                .insert(header::COOKIE, jar.join("; ").parse().unwrap());
+        }
+        let response = self
+            .router
+            .clone()
+            .layer(MockConnectInfo(self.address))
+            .oneshot(request)
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        for set in headers.get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let (pair, attributes) = set.split_once(';').unwrap_or((set, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            if attributes.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_string(), value.to_string());
+            }
+        }
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        self.request(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// Posts a form exactly as given (no token is added).
+    pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let body: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect();
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.join("&")))
+            .unwrap();
+        self.request(request).await
+    }
+
+    /// Opens `form_page`, then posts the form with the page's CSRF token, as a browser would.
+    pub async fn submit(
+        &mut self,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> TestResponse {
+        let token = self.get(form_page).await.csrf_token();
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(action, &all).await
+    }
+
+    pub async fn sign_in(&mut self, username: &str) -> TestResponse {
+        let response = self
+            .submit(
+                "/sign-in",
+                "/sign-in",
+                &[
+                    ("username", username),
+                    ("password", PASSWORD),
+                    ("next", "/"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::SEE_OTHER,
+            "sign in as {username}: {}",
+            response.body
+        );
+        response
+    }
+
+    pub async fn sign_out(&mut self) {
+        let response = self.submit("/", "/sign-out", &[]).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER);
+    }
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
