@@ -257,3 +257,55 @@ contract!(
         assert_eq!(store.local_authorities().await.unwrap(), before);
     }
 );
+
+/// Ofsted's real published data, as the demo loads it.
+fn published() -> ReferenceData {
+    let (regions, las) = ilacs_import::bundled::local_authorities().unwrap();
+    let activities = ilacs_import::bundled::outcomes_workbook()
+        .unwrap()
+        .resolve(&las)
+        .unwrap()
+        .merged()
+        .unwrap();
+    ReferenceData {
+        regions: regions.all().to_vec(),
+        local_authorities: las,
+        activities,
+    }
+}
+
+contract!(
+    imports_ofsteds_published_outcomes_once,
+    |store: std::sync::Arc<dyn ilacs_store::Store>| async move {
+        let data = published();
+        let first = store
+            .import_reference_data(&data, "outcomes", "test")
+            .await
+            .unwrap();
+        assert_eq!(first.local_authorities.added, 157);
+        assert_eq!(first.activities.added, 331, "271 inspections and 60 visits");
+        let again = store
+            .import_reference_data(&data, "outcomes", "test")
+            .await
+            .unwrap();
+        assert_eq!(again.changed(), 0, "{again:?}");
+
+        let overview = store.local_authorities().await.unwrap();
+        assert_eq!(overview.iter().filter(|o| o.authority.current).count(), 153);
+        let barking = overview
+            .iter()
+            .find(|o| o.authority.la_code.as_str() == "301")
+            .unwrap();
+        let latest = barking.latest_inspection.as_ref().unwrap();
+        assert_eq!(latest.start_date, d("2023-07-10"));
+        assert_eq!(
+            latest.judgements.get(Judgement::CareLeavers),
+            Some(Grade::Good)
+        );
+        let graded: usize = overview
+            .iter()
+            .map(|o| o.latest_inspection.is_some() as usize)
+            .sum();
+        assert_eq!(graded, 156, "every LA but Poole has an ILACS inspection");
+    }
+);
