@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod framework;
 pub mod grade;
 pub mod inspection;
+pub mod reference;
 pub mod user;
 
 pub use grade::{Grade, ParseGradeError};

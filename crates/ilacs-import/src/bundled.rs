@@ -2,7 +2,9 @@
 
 use crate::local_authorities::{read_local_authorities, ReferenceError, ReferenceFiles};
 use crate::outcomes_workbook::{read_outcomes_workbook, OutcomesWorkbook, WorkbookError};
+use crate::reference::{read_reference, ImportError};
 use ilacs_domain::authority::{LocalAuthority, Regions};
+use ilacs_domain::reference::ReferenceData;
 
 pub const LOCAL_AUTHORITIES_CSV: &str =
     include_str!("../../../data/reference/local-authorities.csv");
@@ -28,6 +30,15 @@ pub fn reference_files() -> ReferenceFiles<'static> {
 /// The regions and every local authority from the bundled files.
 pub fn local_authorities() -> Result<(Regions, Vec<LocalAuthority>), ReferenceError> {
     read_local_authorities(&reference_files())
+}
+
+/// Everything bundled, resolved and merged: what `ilacs demo` loads.
+pub fn reference() -> Result<ReferenceData, ImportError> {
+    read_reference(
+        &reference_files(),
+        OUTCOMES_WORKBOOK,
+        OUTCOMES_WORKBOOK_FILE_NAME,
+    )
 }
 
 /// The bundled outcomes workbook, read (about a tenth of a second: call it once).

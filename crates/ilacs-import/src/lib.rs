@@ -12,9 +12,11 @@
 pub mod bundled;
 pub mod local_authorities;
 pub mod outcomes_workbook;
+pub mod reference;
 
 pub use local_authorities::{read_local_authorities, ReferenceError, ReferenceFiles};
 pub use outcomes_workbook::{
     read_outcomes_workbook, resolve, OutcomesWorkbook, PublishedActivity, ResolvedOutcomes,
     WorkbookError, WorkbookFormat,
 };
+pub use reference::{read_reference, ImportError};

@@ -26,4 +26,17 @@ impl StoreError {
             _ => StoreError::Database(err),
         }
     }
+
+    /// Maps a foreign-key failure to `Invalid(message())`, keeping other errors.
+    pub(crate) fn unknown_reference(
+        err: sqlx::Error,
+        message: impl FnOnce() -> String,
+    ) -> StoreError {
+        match &err {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                StoreError::Invalid(message())
+            }
+            _ => StoreError::Database(err),
+        }
+    }
 }

@@ -8,9 +8,9 @@ mod records;
 mod sql;
 
 pub use error::StoreError;
+pub use ilacs_domain::reference::ReferenceData;
 pub use records::{
-    AccessEntry, Counts, ImportSummary, LaOverview, NewAccessEntry, NewUser, ReferenceData,
-    UserRecord,
+    AccessEntry, Counts, ImportSummary, LaOverview, NewAccessEntry, NewUser, UserRecord,
 };
 pub use sql::SqlStore;
 

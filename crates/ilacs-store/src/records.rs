@@ -1,18 +1,10 @@
 //! The records the store reads and writes, beyond the domain's own types.
 
 use ilacs_domain::access::Role;
-use ilacs_domain::authority::{LaCode, LocalAuthority, Region, RegionId};
+use ilacs_domain::authority::{LaCode, LocalAuthority, RegionId};
 use ilacs_domain::inspection::Activity;
 use ilacs_domain::user::Username;
 use serde_json::json;
-
-/// Reference data to import: parsed and resolved before it reaches the store.
-#[derive(Debug, Clone, Default)]
-pub struct ReferenceData {
-    pub regions: Vec<Region>,
-    pub local_authorities: Vec<LocalAuthority>,
-    pub activities: Vec<Activity>,
-}
 
 /// Added, updated and unchanged rows of one kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

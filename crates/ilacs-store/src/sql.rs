@@ -4,9 +4,7 @@
 //! migrations and connection set-up differ.
 
 use crate::migrations::migrate;
-use crate::records::{
-    AccessEntry, ImportSummary, LaOverview, NewAccessEntry, NewUser, ReferenceData, UserRecord,
-};
+use crate::records::{AccessEntry, ImportSummary, LaOverview, NewAccessEntry, NewUser, UserRecord};
 use crate::{Store, StoreError};
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -14,6 +12,7 @@ use ilacs_domain::access::Role;
 use ilacs_domain::authority::{AuthorityRef, GssCode, LaCode, LocalAuthority, Region, RegionId};
 use ilacs_domain::grade::Grade;
 use ilacs_domain::inspection::{Activity, ActivityKind, Judgement, Judgements};
+use ilacs_domain::reference::ReferenceData;
 use ilacs_domain::user::Username;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
@@ -235,6 +234,10 @@ fn latest_graded(activities: &[Activity]) -> Option<&Activity> {
         .max_by_key(|a| a.start_date)
 }
 
+fn unknown_scope() -> String {
+    "the LA or region given is not known".into()
+}
+
 fn opt_i64(v: Option<u32>) -> Option<i64> {
     v.map(i64::from)
 }
@@ -353,12 +356,10 @@ impl Store for SqlStore {
                     .bind(neighbour.to_string())
                     .execute(&mut *tx)
                     .await
-                    .map_err(|e| match e {
-                        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Invalid(format!(
-                            "{}'s statistical neighbour {neighbour} is not a known LA",
-                            la.name
-                        )),
-                        other => other.into(),
+                    .map_err(|e| {
+                        StoreError::unknown_reference(e, || {
+                            format!("{}'s statistical neighbour {neighbour} is not a known LA", la.name)
+                        })
                     })?;
             }
             sqlx::query("DELETE FROM la_other_codes WHERE la_code = $1")
@@ -415,12 +416,13 @@ impl Store for SqlStore {
                     .bind(source_name.to_string())
                     .fetch_one(&mut *tx)
                     .await
-                    .map_err(|e| match e {
-                        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Invalid(format!(
-                            "an activity on {} names LA {}, which is not known",
-                            activity.start_date, activity.la_code
-                        )),
-                        other => other.into(),
+                    .map_err(|e| {
+                        StoreError::unknown_reference(e, || {
+                            format!(
+                                "an activity on {} names LA {}, which is not known",
+                                activity.start_date, activity.la_code
+                            )
+                        })
                     })?
                 }
             };
@@ -546,11 +548,11 @@ impl Store for SqlStore {
         .bind(user.actor.clone())
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-                StoreError::Invalid("the LA or region given is not known".into())
+        .map_err(|e| match StoreError::unknown_reference(e, unknown_scope) {
+            StoreError::Database(other) => {
+                StoreError::duplicate_as(other, &format!("a user called {}", user.username))
             }
-            other => StoreError::duplicate_as(other, &format!("a user called {}", user.username)),
+            mapped => mapped,
         })?;
         let row = sqlx::query(&format!("{USER_SELECT} WHERE u.id = $1"))
             .bind(id)
@@ -613,12 +615,7 @@ impl Store for SqlStore {
         .bind(username.to_string())
         .execute(&mut *tx)
         .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-                StoreError::Invalid("the LA or region given is not known".into())
-            }
-            other => other.into(),
-        })?;
+        .map_err(|e| StoreError::unknown_reference(e, unknown_scope))?;
         if updated.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("a user called {username}")));
         }

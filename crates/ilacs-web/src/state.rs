@@ -3,6 +3,8 @@ use crate::auth::rate_limit::SignInLimiter;
 use chrono::NaiveDate;
 use ilacs_domain::framework::Catalogue;
 use ilacs_store::{Store, StoreError};
+use ilacs_domain::authority::RegionId;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Settings the binary chooses.
@@ -36,6 +38,17 @@ impl AppState {
             limiter: Arc::new(SignInLimiter::default()),
             csrf: Arc::new(csrf),
         })
+    }
+
+    /// Region names by id, for display.
+    pub(crate) async fn region_names(&self) -> Result<HashMap<RegionId, String>, StoreError> {
+        Ok(self
+            .store
+            .regions()
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect())
     }
 
     pub(crate) fn today(&self) -> NaiveDate {

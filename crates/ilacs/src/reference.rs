@@ -22,7 +22,6 @@ pub fn load(
             .unwrap_or(ilacs_import::bundled::LOCAL_AUTHORITIES_CSV),
         ..ilacs_import::bundled::reference_files()
     };
-    let (regions, las) = ilacs_import::read_local_authorities(&files)?;
     let (bytes, source) = match outcomes {
         Some(p) => (
             std::fs::read(p).with_context(|| format!("could not read {}", p.display()))?,
@@ -35,15 +34,6 @@ pub fn load(
             ilacs_import::bundled::OUTCOMES_WORKBOOK_FILE_NAME.to_string(),
         ),
     };
-    let workbook =
-        ilacs_import::read_outcomes_workbook(&bytes).with_context(|| format!("in {source}"))?;
-    let activities = workbook.resolve(&las)?.merged()?;
-    Ok((
-        ReferenceData {
-            regions: regions.all().to_vec(),
-            local_authorities: las,
-            activities,
-        },
-        source,
-    ))
+    let data = ilacs_import::read_reference(&files, &bytes, &source)?;
+    Ok((data, source))
 }

@@ -260,18 +260,7 @@ contract!(
 
 /// Ofsted's real published data, as the demo loads it.
 fn published() -> ReferenceData {
-    let (regions, las) = ilacs_import::bundled::local_authorities().unwrap();
-    let activities = ilacs_import::bundled::outcomes_workbook()
-        .unwrap()
-        .resolve(&las)
-        .unwrap()
-        .merged()
-        .unwrap();
-    ReferenceData {
-        regions: regions.all().to_vec(),
-        local_authorities: las,
-        activities,
-    }
+    ilacs_import::bundled::reference().unwrap()
 }
 
 contract!(

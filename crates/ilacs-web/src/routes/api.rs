@@ -57,22 +57,12 @@ fn summary(
     })
 }
 
-async fn region_names(state: &AppState) -> Result<HashMap<RegionId, String>, ApiError> {
-    Ok(state
-        .store
-        .regions()
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect())
-}
-
 pub(crate) async fn local_authorities(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
 ) -> Result<Json<Value>, ApiError> {
     authorize(viewer.principal(), Action::Read, &Record::PublishedOutcomes)?;
-    let regions = region_names(&state).await?;
+    let regions = state.region_names().await?;
     let list: Vec<Value> = state
         .store
         .local_authorities()
@@ -104,7 +94,7 @@ pub(crate) async fn local_authority(
         .local_authority(&reference)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no local authority has the code '{code}'")))?;
-    let regions = region_names(&state).await?;
+    let regions = state.region_names().await?;
     let activities = state.store.activities(&la.la_code).await?;
     let (inspections, visits): (Vec<&Activity>, Vec<&Activity>) =
         activities.iter().partition(|a| a.kind.is_graded());

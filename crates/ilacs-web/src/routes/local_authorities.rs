@@ -42,16 +42,6 @@ fn overview_row(
     })
 }
 
-pub(crate) async fn region_names(state: &AppState) -> Result<HashMap<RegionId, String>, PageError> {
-    Ok(state
-        .store
-        .regions()
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect())
-}
-
 pub(crate) async fn list(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
@@ -153,7 +143,7 @@ pub(crate) async fn show(
         .await?
         .ok_or(PageError::NotFound)?;
     let activities = state.store.activities(&la.la_code).await?;
-    let region_names = region_names(&state).await?;
+    let region_names = state.region_names().await?;
     let (inspections, visits): (Vec<_>, Vec<_>) =
         activities.iter().partition(|a| a.kind.is_graded());
     let latest = inspections.iter().max_by_key(|a| a.start_date).copied();

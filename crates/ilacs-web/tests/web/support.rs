@@ -29,20 +29,7 @@ const USERS: &[(&str, Role, Option<&str>, Option<&str>)] = &[
 
 fn reference_data() -> &'static ReferenceData {
     static DATA: OnceLock<ReferenceData> = OnceLock::new();
-    DATA.get_or_init(|| {
-        let (regions, las) = ilacs_import::bundled::local_authorities().unwrap();
-        let activities = ilacs_import::bundled::outcomes_workbook()
-            .unwrap()
-            .resolve(&las)
-            .unwrap()
-            .merged()
-            .unwrap();
-        ReferenceData {
-            regions: regions.all().to_vec(),
-            local_authorities: las,
-            activities,
-        }
-    })
+    DATA.get_or_init(|| ilacs_import::bundled::reference().unwrap())
 }
 
 fn password_hash() -> &'static str {

@@ -1,10 +1,22 @@
 use crate::cli::UsersCommand;
 use anyhow::{bail, Context};
 use ilacs_domain::access::{Role, Scope};
-use ilacs_domain::authority::{AuthorityRef, LaCode, RegionId};
+use ilacs_domain::authority::{AuthorityRef, LaCode, LocalAuthority, RegionId};
 use ilacs_domain::user::{NewPassword, Username};
 use ilacs_store::{NewUser, Store};
 use std::io::Read;
+
+/// The LA a three-digit or area code names.
+async fn find_la(store: &dyn Store, code: &str) -> anyhow::Result<LocalAuthority> {
+    store
+        .local_authority(&AuthorityRef::parse(code)?)
+        .await?
+        .with_context(|| {
+            format!(
+                "no local authority has the code '{code}' (has the reference data been imported?)"
+            )
+        })
+}
 
 /// Checks a role's scope and resolves the LA code given in either form.
 pub async fn scope_for(
@@ -14,21 +26,19 @@ pub async fn scope_for(
     region: Option<&str>,
 ) -> anyhow::Result<(Option<LaCode>, Option<RegionId>)> {
     let la = match la {
-        Some(code) => {
-            let reference = AuthorityRef::parse(code)?;
-            let found = store
-                .local_authority(&reference)
-                .await?
-                .with_context(|| format!("no local authority has the code '{code}' (has the reference data been imported?)"))?;
-            Some(found)
-        }
+        Some(code) => Some(find_la(store, code).await?),
         None => None,
     };
     let region = match region {
         Some(r) => {
             let id = RegionId::parse(r)?;
-            if !store.regions().await?.iter().any(|x| x.id == id) {
-                bail!("there is no Ofsted region '{r}': use one of london, north-east-yorkshire-humber, north-west, south-east, south-west, west-midlands, east-of-england, east-midlands");
+            let regions = store.regions().await?;
+            if !regions.iter().any(|x| x.id == id) {
+                let known: Vec<&str> = regions.iter().map(|x| x.id.as_str()).collect();
+                bail!(
+                    "there is no Ofsted region '{r}': use one of {}",
+                    known.join(", ")
+                );
             }
             Some(id)
         }
@@ -96,13 +106,7 @@ pub async fn run(what: UsersCommand) -> anyhow::Result<()> {
         UsersCommand::List { database, la } => {
             let store = ilacs_store::open(&database.database).await?;
             let la = match la {
-                Some(code) => Some(
-                    store
-                        .local_authority(&AuthorityRef::parse(&code)?)
-                        .await?
-                        .with_context(|| format!("no local authority has the code '{code}'"))?
-                        .la_code,
-                ),
+                Some(code) => Some(find_la(store.as_ref(), &code).await?.la_code),
                 None => None,
             };
             let users = store.users(la.as_ref()).await?;
