@@ -151,13 +151,15 @@ pub(crate) async fn protect(
         .insert(CsrfToken(state.csrf.token(&browser, &session)));
     let mut response = next.run(request).await;
     if existing.is_none() {
+        // Lax, not Strict: a strict cookie is not sent when a user follows a link from
+        // elsewhere, so a new one would replace it and break forms open in other tabs.
         response.headers_mut().append(
             header::SET_COOKIE,
             cookies::set(
                 cookies::CSRF,
                 &browser,
                 None,
-                "Strict",
+                "Lax",
                 state.config.secure_cookies,
             ),
         );
