@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: installs what they need (PostgreSQL, Chromium and ChromeDriver from
-# Debian's packages) if absent, starts a throwaway PostgreSQL on loopback, runs the
+# Runs every test: installs what they need (PostgreSQL, Chromium, ChromeDriver and npm
+# from Debian's packages, axe-core from npm) if absent, starts a throwaway PostgreSQL on loopback, runs the
 # workspace tests on both stores and in the browser, checks formatting and lints, and
 # cleans up. Usage: scripts/test.sh [extra cargo test arguments]
 set -euo pipefail
@@ -11,6 +11,7 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || tr
 [ -n "$pg_bin" ] && [ -x "$pg_bin/postgres" ] || need_packages+=(postgresql)
 command -v chromium >/dev/null || need_packages+=(chromium)
 command -v chromedriver >/dev/null || need_packages+=(chromium-driver)
+command -v npm >/dev/null || need_packages+=(npm)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "==> installing ${need_packages[*]}"
   sudo_cmd=""
@@ -19,6 +20,15 @@ if [ ${#need_packages[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_packages[@]}" >/dev/null
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 fi
+
+# axe-core, for the accessibility checks in the browser tests (pinned).
+axe_dir=target/test-tools
+if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ]; then
+  echo "==> installing axe-core"
+  mkdir -p "$axe_dir"
+  npm install --prefix "$axe_dir" --no-save --no-audit --no-fund --loglevel=error axe-core@4.14.1 >/dev/null
+fi
+export AXE_CORE_JS="$PWD/$axe_dir/node_modules/axe-core/axe.min.js"
 
 # A throwaway PostgreSQL cluster on a free loopback port, owned by a non-root user
 # (PostgreSQL refuses to run as root).

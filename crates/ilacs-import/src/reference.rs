@@ -9,11 +9,12 @@ use ilacs_domain::reference::ReferenceData;
 pub enum ImportError {
     #[error(transparent)]
     Reference(#[from] ReferenceError),
-    #[error("{file}: {source}")]
+    // The problem is part of the message, not a `source`, so error chains do not
+    // print it twice.
+    #[error("{file}: {problem}")]
     Workbook {
         file: String,
-        #[source]
-        source: WorkbookError,
+        problem: WorkbookError,
     },
 }
 
@@ -25,9 +26,9 @@ pub fn read_reference(
     workbook_name: &str,
 ) -> Result<ReferenceData, ImportError> {
     let (regions, local_authorities) = read_local_authorities(files)?;
-    let in_workbook = |source| ImportError::Workbook {
+    let in_workbook = |problem| ImportError::Workbook {
         file: workbook_name.to_string(),
-        source,
+        problem,
     };
     let activities = read_outcomes_workbook(workbook)
         .and_then(|w| w.resolve(&local_authorities))

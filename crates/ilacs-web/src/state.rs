@@ -1,9 +1,9 @@
 use crate::auth::csrf::CsrfKey;
 use crate::auth::rate_limit::SignInLimiter;
 use chrono::NaiveDate;
+use ilacs_domain::authority::RegionId;
 use ilacs_domain::framework::Catalogue;
 use ilacs_store::{Store, StoreError};
-use ilacs_domain::authority::RegionId;
 use std::collections::HashMap;
 use std::sync::Arc;
 

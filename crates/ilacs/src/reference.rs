@@ -34,6 +34,14 @@ pub fn load(
             ilacs_import::bundled::OUTCOMES_WORKBOOK_FILE_NAME.to_string(),
         ),
     };
-    let data = ilacs_import::read_reference(&files, &bytes, &source)?;
+    let data = ilacs_import::read_reference(&files, &bytes, &source).map_err(|e| {
+        // Errors name the lookup by its usual file name; say which file was really read.
+        match (local_authorities, &e) {
+            (Some(path), ilacs_import::ImportError::Reference(_)) => {
+                anyhow::Error::new(e).context(format!("in {}", path.display()))
+            }
+            _ => e.into(),
+        }
+    })?;
     Ok((data, source))
 }

@@ -1,0 +1,368 @@
+//! The command line as an operator uses it: each test runs the real binary against its
+//! own throwaway SQLite database.
+
+use crate::support::{ilacs, Db, Run};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The copy of Ofsted's workbook kept in the repository (the program ships the same).
+const OUTCOMES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../data/published/LA_Inspection_Outcomes_as_at_31_March_2025.ods"
+);
+const LOCAL_AUTHORITIES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../data/reference/local-authorities.csv"
+);
+/// A password the service accepts (12 characters or more).
+const PASSWORD: (&str, &str) = ("ILACS_PASSWORD", "correct horse battery");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Counts {
+    added: u64,
+    updated: u64,
+    unchanged: u64,
+}
+
+/// The `WHAT  N added  N updated  N unchanged` lines of `ilacs import reference`.
+#[track_caller]
+fn import_counts(run: &Run) -> BTreeMap<String, Counts> {
+    let mut found = BTreeMap::new();
+    for line in run.stdout.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let n = words.len();
+        if n >= 7
+            && words[n - 5] == "added"
+            && words[n - 3] == "updated"
+            && words[n - 1] == "unchanged"
+        {
+            let number = |i: usize| -> u64 {
+                words[i]
+                    .parse()
+                    .unwrap_or_else(|_| panic!("'{}' in {line:?} is not a count\n{run}", words[i]))
+            };
+            found.insert(
+                words[..n - 6].join(" "),
+                Counts {
+                    added: number(n - 6),
+                    updated: number(n - 4),
+                    unchanged: number(n - 2),
+                },
+            );
+        }
+    }
+    let kinds: Vec<&str> = found.keys().map(String::as_str).collect();
+    assert_eq!(
+        kinds,
+        ["activities", "local authorities", "regions"],
+        "expected a count line for each kind of record\n{run}"
+    );
+    found
+}
+
+/// Asserts that an import changed nothing: every record counted as unchanged, and as
+/// many of each as `expected` says the database holds.
+#[track_caller]
+fn assert_nothing_changed(run: &Run, expected: &BTreeMap<String, u64>) {
+    let counts = import_counts(run);
+    for (what, c) in &counts {
+        assert_eq!(
+            *c,
+            Counts {
+                added: 0,
+                updated: 0,
+                unchanged: expected[what],
+            },
+            "importing the same data again should leave every {what} record unchanged\n{run}"
+        );
+    }
+}
+
+/// The `users list` line for `username`, if any.
+fn user_line<'a>(list: &'a Run, username: &str) -> Option<&'a str> {
+    list.stdout
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(username))
+}
+
+fn path_arg(p: &Path) -> &str {
+    p.to_str().expect("temporary paths are UTF-8")
+}
+
+/// `len` bytes of noise, the same every run (a xorshift generator).
+fn noise(len: usize) -> Vec<u8> {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn migrate_creates_the_database_and_can_run_again() {
+    let db = Db::new();
+    for attempt in ["first", "second"] {
+        let run = db.ilacs(&["migrate"]).ok();
+        assert!(
+            run.stdout.contains("is up to date"),
+            "the {attempt} migrate should say the database is up to date\n{run}"
+        );
+    }
+    assert!(
+        db.file().is_file(),
+        "migrate should have created {}",
+        db.file().display()
+    );
+    let list = db.ilacs(&["users", "list"]).ok();
+    assert!(
+        list.stdout.contains("0 users"),
+        "a migrated database has the users table, and no users\n{list}"
+    );
+}
+
+#[test]
+fn importing_the_same_reference_data_twice_changes_nothing_the_second_time() {
+    let db = Db::new();
+    let first = db.ilacs(&["import", "reference"]).ok();
+    assert!(
+        first
+            .stdout
+            .contains("Imported LA_Inspection_Outcomes_as_at_31_March_2025.ods:"),
+        "the import should name the workbook it used\n{first}"
+    );
+    let counts = import_counts(&first);
+    for (what, c) in &counts {
+        assert!(
+            c.added > 0 && c.updated == 0 && c.unchanged == 0,
+            "a first import into an empty database should only add {what}: {c:?}\n{first}"
+        );
+    }
+    assert_eq!(
+        counts["regions"].added, 8,
+        "Ofsted has eight regions\n{first}"
+    );
+    assert!(
+        counts["local authorities"].added >= 150,
+        "England has about 150 local authorities\n{first}"
+    );
+    let held: BTreeMap<String, u64> = counts.iter().map(|(k, c)| (k.clone(), c.added)).collect();
+
+    assert_nothing_changed(&db.ilacs(&["import", "reference"]).ok(), &held);
+    // The same workbook named on the command line is the same data.
+    assert_nothing_changed(
+        &db.ilacs(&["import", "reference", "--outcomes", OUTCOMES])
+            .ok(),
+        &held,
+    );
+}
+
+#[test]
+fn a_damaged_file_is_refused_and_changes_nothing() {
+    let db = Db::new();
+    let good = import_counts(&db.ilacs(&["import", "reference"]).ok());
+    let held: BTreeMap<String, u64> = good.iter().map(|(k, c)| (k.clone(), c.added)).collect();
+    db.ilacs_env(
+        &[
+            "users",
+            "add",
+            "--username",
+            "kept.user",
+            "--name",
+            "Kept User",
+            "--role",
+            "la_viewer",
+            "--la",
+            "301",
+        ],
+        &[PASSWORD],
+    )
+    .ok();
+    let users_before = db.ilacs(&["users", "list"]).ok();
+
+    let dir = db.dir.path();
+    let random = dir.join("random-bytes.ods");
+    std::fs::write(&random, noise(64 * 1024)).unwrap();
+    let real = std::fs::read(OUTCOMES).expect("the repository's copy of the workbook");
+    let truncated = dir.join("truncated.ods");
+    std::fs::write(&truncated, &real[..real.len() / 2]).unwrap();
+    let cases: [(&PathBuf, &str); 2] = [(&random, "not a spreadsheet"), (&truncated, "truncated")];
+    for (file, problem) in cases {
+        let name = file.file_name().unwrap().to_str().unwrap();
+        db.ilacs(&["import", "reference", "--outcomes", path_arg(file)])
+            .fails_saying(&[name, problem]);
+    }
+
+    // The LA lookup cut off part-way through a row.
+    let lookup = std::fs::read_to_string(LOCAL_AUTHORITIES).expect("the repository's LA lookup");
+    let cut = dir.join("cut-short.csv");
+    let middle = lookup.len() / 2;
+    let end = (middle..lookup.len())
+        .find(|&i| lookup.is_char_boundary(i) && !lookup[..i].ends_with('\n'))
+        .unwrap();
+    std::fs::write(&cut, &lookup[..end]).unwrap();
+    db.ilacs(&["import", "reference", "--local-authorities", path_arg(&cut)])
+        .fails_saying(&["line"]);
+
+    // A file that is not there at all.
+    let missing = dir.join("no-such-workbook.ods");
+    db.ilacs(&["import", "reference", "--outcomes", path_arg(&missing)])
+        .fails_saying(&["no-such-workbook.ods"]);
+
+    // Nothing was half-imported: the good data is all still there, and so is the user.
+    assert_nothing_changed(&db.ilacs(&["import", "reference"]).ok(), &held);
+    let users_after = db.ilacs(&["users", "list"]).ok();
+    assert_eq!(
+        users_after.stdout, users_before.stdout,
+        "the failed imports should not have touched the users\n{users_after}"
+    );
+}
+
+#[test]
+fn users_are_added_listed_and_given_new_roles() {
+    let db = Db::new();
+    db.ilacs(&["import", "reference"]).ok();
+    let add = |username: &str, role: &str, la: Option<&str>, password: &str| -> Run {
+        let mut args = vec![
+            "users",
+            "add",
+            "--username",
+            username,
+            "--name",
+            "Test Person",
+            "--role",
+            role,
+        ];
+        if let Some(la) = la {
+            args.extend(["--la", la]);
+        }
+        db.ilacs_env(&args, &[("ILACS_PASSWORD", password)])
+    };
+
+    let added = add("alice.smith", "la_viewer", Some("301"), PASSWORD.1).ok();
+    assert!(
+        added.stdout.contains("Added alice.smith"),
+        "users add should confirm the new user\n{added}"
+    );
+    add("alice.smith", "la_viewer", Some("301"), PASSWORD.1).fails_saying(&["already exists"]);
+    add("bob.jones", "la_admin", None, PASSWORD.1).fails_saying(&["needs a local authority"]);
+    add("bob.jones", "la_viewer", Some("999"), PASSWORD.1).fails_saying(&["'999'"]);
+    add("bob.jones", "la_viewer", Some("301"), "abcde").fails_saying(&["at least 12 characters"]);
+    add("bob.jones", "not_a_role", Some("301"), PASSWORD.1).fails_saying(&["'not_a_role'"]);
+
+    // Without ILACS_PASSWORD the password comes from standard input.
+    let from_stdin = db
+        .ilacs_input(
+            &[
+                "users",
+                "add",
+                "--username",
+                "carol.white",
+                "--name",
+                "Carol White",
+                "--role",
+                "la_auditor",
+                "--la",
+                "E09000002",
+            ],
+            &[],
+            Some("typed on standard input\n"),
+        )
+        .ok();
+    assert!(
+        from_stdin.stdout.contains("Added carol.white"),
+        "users add should take the password from standard input\n{from_stdin}"
+    );
+
+    let barking = db.ilacs(&["users", "list", "--la", "E09000002"]).ok();
+    let alice = user_line(&barking, "alice.smith")
+        .unwrap_or_else(|| panic!("alice.smith should be listed for E09000002\n{barking}"));
+    assert!(
+        alice.contains("la_viewer") && alice.contains("Barking and Dagenham"),
+        "alice.smith should be listed as an LA viewer of Barking and Dagenham\n{barking}"
+    );
+    assert!(
+        user_line(&barking, "carol.white").is_some(),
+        "carol.white should be listed for E09000002\n{barking}"
+    );
+    assert!(
+        user_line(&barking, "bob.jones").is_none() && barking.stdout.contains("2 users"),
+        "none of the refused additions should have created a user\n{barking}"
+    );
+    let devon = db.ilacs(&["users", "list", "--la", "878"]).ok();
+    assert!(
+        user_line(&devon, "alice.smith").is_none(),
+        "alice.smith is not one of Devon's users\n{devon}"
+    );
+    db.ilacs(&["users", "list", "--la", "999"])
+        .fails_saying(&["'999'"]);
+
+    let moved = db
+        .ilacs(&[
+            "users",
+            "set-role",
+            "--username",
+            "alice.smith",
+            "--role",
+            "ofsted_regional",
+            "--region",
+            "london",
+        ])
+        .ok();
+    assert!(
+        moved.stdout.contains("alice.smith is now") && moved.stdout.contains("London"),
+        "set-role should confirm the new role and region\n{moved}"
+    );
+    let everyone = db.ilacs(&["users", "list"]).ok();
+    let alice = user_line(&everyone, "alice.smith")
+        .unwrap_or_else(|| panic!("alice.smith should still be listed\n{everyone}"));
+    assert!(
+        alice.contains("ofsted_regional") && alice.contains("London"),
+        "alice.smith should now be Ofsted regional for London\n{everyone}"
+    );
+    let barking = db.ilacs(&["users", "list", "--la", "301"]).ok();
+    assert!(
+        user_line(&barking, "alice.smith").is_none(),
+        "alice.smith no longer belongs to Barking and Dagenham\n{barking}"
+    );
+
+    db.ilacs(&[
+        "users",
+        "set-role",
+        "--username",
+        "alice.smith",
+        "--role",
+        "ofsted_regional",
+    ])
+    .fails_saying(&["needs an Ofsted region"]);
+    db.ilacs(&[
+        "users",
+        "set-role",
+        "--username",
+        "nobody.here",
+        "--role",
+        "la_viewer",
+        "--la",
+        "301",
+    ])
+    .fails_saying(&["nobody.here"]);
+}
+
+#[test]
+fn serve_refuses_a_database_url_it_does_not_support() {
+    ilacs(
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            "mysql://x",
+        ],
+        &[],
+    )
+    .fails_saying(&["mysql://x"]);
+    ilacs(&["migrate", "--database", "mysql://x"], &[]).fails_saying(&["mysql://x"]);
+}
