@@ -97,7 +97,7 @@ async fn repeated_failures_are_rate_limited() {
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.body.contains("Too many failed attempts to sign in"));
     // Another user is not locked out by someone guessing at dcs.barking.
-    app.from_address("198.51.100.7:4000");
+    app.use_address("198.51.100.7:4000");
     app.sign_in("dcs.devon").await;
 }
 

@@ -126,7 +126,7 @@ impl TestApp {
     }
 
     /// Requests from another address (for rate limits by address).
-    pub fn from_address(&mut self, address: &str) {
+    pub fn use_address(&mut self, address: &str) {
         self.address = address.parse().unwrap();
     }
 
