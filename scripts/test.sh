@@ -64,4 +64,12 @@ if [ "${ILACS_SKIP_LINT:-0}" != 1 ]; then
   cargo clippy --workspace --all-targets --quiet -- -D warnings
 fi
 echo "==> cargo test (SQLite, PostgreSQL and headless Chromium)"
-cargo test --workspace "$@"
+log="$pg_dir/cargo-test.log"
+set +e
+cargo test --workspace "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line for the whole run (the last cargo line is a doc-test summary).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "workspace: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
