@@ -6,6 +6,7 @@
 //! change of fact is a data change.
 
 pub mod access;
+pub mod audit;
 pub mod authority;
 pub mod calendar;
 pub mod framework;

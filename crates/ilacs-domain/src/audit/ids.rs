@@ -253,7 +253,9 @@ mod tests {
     fn keys_have_one_shape_each() {
         assert!(DomainKey::parse("voice_of_the_child").is_ok());
         assert!(DomainKey::parse("recording2").is_ok());
-        for bad in ["", "Voice", "voice-of", "_voice", "voice_", "2voice", "voix é"] {
+        for bad in [
+            "", "Voice", "voice-of", "_voice", "voice_", "2voice", "voix é",
+        ] {
             assert!(DomainKey::parse(bad).is_err(), "{bad}");
         }
         assert!(TemplateKey::parse("ilacs-quality").is_ok());
@@ -266,7 +268,10 @@ mod tests {
     #[test]
     fn themes_are_normalised() {
         let theme = |s: &str| ThemeKey::parse(s).map(|t| t.as_str().to_string());
-        assert_eq!(theme("  Voice of the Child "), Ok("voice-of-the-child".into()));
+        assert_eq!(
+            theme("  Voice of the Child "),
+            Ok("voice-of-the-child".into())
+        );
         assert_eq!(theme("voice_of_the_child"), Ok("voice-of-the-child".into()));
         assert_eq!(theme("Neglect -- drift!"), Ok("neglect-drift".into()));
         assert_eq!(theme("Étude"), Ok("étude".into()));
