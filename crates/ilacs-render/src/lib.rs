@@ -3,9 +3,11 @@
 
 mod chart;
 mod filters;
+mod spreadsheet;
 
 pub use chart::{judgement_history_svg, ChartPoint};
 pub use filters::uk_date;
+pub use spreadsheet::{table_xlsx, Cell, SpreadsheetError, Table};
 
 use minijinja::Environment;
 use serde::Serialize;
@@ -38,7 +40,26 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "la_page.html",
     "la_users.html",
     "error.html",
+    "audits_list.html",
+    "audit_form.html",
+    "audit_view.html",
+    "audit_moderation.html",
 ];
+
+fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#x27;"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
 
 impl Renderer {
     /// The one renderer of the process: templates compile once, on first use.
@@ -55,6 +76,18 @@ impl Renderer {
                 .unwrap_or_else(|e| panic!("template {name} does not compile: {e}"));
         }
         filters::register(&mut env);
+        // minijinja also escapes '/', which HTML does not need and which makes page
+        // source and dates ("02&#x2f;11&#x2f;2026") hard to read; escape the five
+        // characters that matter and leave the rest to the default.
+        env.set_formatter(|out, state, value| match value.as_str() {
+            Some(text)
+                if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() =>
+            {
+                out.write_str(&escape_html(text))
+                    .map_err(minijinja::Error::from)
+            }
+            _ => minijinja::escape_formatter(out, state, value),
+        });
         Renderer { env }
     }
 
@@ -75,6 +108,21 @@ impl Renderer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_markup_but_not_slashes() {
+        let mut env = Renderer::new().env;
+        env.add_template("t.html", "{{ v }}").unwrap();
+        let out = env
+            .get_template("t.html")
+            .unwrap()
+            .render(minijinja::context! { v => "<b>\"A&B's\"</b> 02/11/2026" })
+            .unwrap();
+        assert_eq!(
+            out,
+            "&lt;b&gt;&quot;A&amp;B&#x27;s&quot;&lt;/b&gt; 02/11/2026"
+        );
+    }
 
     #[test]
     fn every_template_compiles() {

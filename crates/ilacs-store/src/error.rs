@@ -1,5 +1,5 @@
-/// What can go wrong in the store. Callers show `Duplicate`, `NotFound` and `Invalid`
-/// to users; the others are faults to log.
+/// What can go wrong in the store. Callers show `Duplicate`, `NotFound`, `Invalid` and
+/// `Conflict` to users; the others are faults to log.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{0} already exists")]
@@ -8,6 +8,10 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    /// A save made from a copy someone else has changed since: the message says who,
+    /// when, and what to do.
+    #[error("{0}")]
+    Conflict(String),
     #[error("the database URL '{0}' is not supported: use sqlite://PATH or postgres://...")]
     UnsupportedUrl(String),
     #[error("the database holds data this version cannot read ({0})")]

@@ -10,19 +10,22 @@ mod sql;
 pub use error::StoreError;
 pub use ilacs_domain::reference::ReferenceData;
 pub use records::{
-    AccessEntry, Counts, ImportSummary, LaOverview, NewAccessEntry, NewUser, UserRecord,
+    AccessEntry, Counts, ImportSummary, LaOverview, NewAccessEntry, NewCaseAudit, NewUser,
+    StoredAudit, UserRecord,
 };
 pub use sql::SqlStore;
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use ilacs_domain::access::Role;
+use ilacs_domain::audit::Audit;
 use ilacs_domain::authority::{AuthorityRef, LaCode, LocalAuthority, Region, RegionId};
 use ilacs_domain::inspection::Activity;
 use ilacs_domain::user::Username;
 use std::sync::Arc;
 
 /// Everything the service keeps. Implementations must pass the contract suite in
-/// `tests/contract.rs` on every back end.
+/// `tests/contract/` on every back end.
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Which back end this is ("sqlite" or "postgres").
@@ -106,6 +109,42 @@ pub trait Store: Send + Sync {
     /// A setting's value, creating it with `default` if absent (atomically: two
     /// processes starting together agree on one value).
     async fn setting_or_insert(&self, key: &str, default: &str) -> Result<String, StoreError>;
+
+    // Case audits ------------------------------------------------------------------
+
+    /// Records an audit, at version 1. An audit of an LA that is not known, on a
+    /// template the store does not have, or that does not fit its template is
+    /// [`StoreError::Invalid`]. A moderation (`moderates` set) must name an audit of the
+    /// same LA that is not itself a moderation, of the same child on the same template by
+    /// another auditor ([`StoreError::Invalid`]), and an audit has at most one moderation
+    /// ([`StoreError::Duplicate`]).
+    async fn create_audit(&self, audit: &NewCaseAudit) -> Result<StoredAudit, StoreError>;
+
+    /// One audit of an LA (None if it does not exist or belongs to another LA).
+    async fn audit(&self, la: &LaCode, id: i64) -> Result<Option<StoredAudit>, StoreError>;
+
+    /// An LA's audits with audit_date in [from, to] (either bound optional), newest date
+    /// first, then id descending. Moderations included (their `moderates` is Some).
+    async fn audits(
+        &self,
+        la: &LaCode,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<StoredAudit>, StoreError>;
+
+    /// Replaces an audit's content if its version is still `expected_version`;
+    /// otherwise [`StoreError::Conflict`] saying who changed it and when. Bumps the
+    /// version and records `actor` and the time. The moderation rules of
+    /// [`Store::create_audit`] must still hold between the audit and its moderation (or
+    /// the audit it moderates). An audit not found for the LA is [`StoreError::NotFound`].
+    async fn update_audit(
+        &self,
+        la: &LaCode,
+        id: i64,
+        expected_version: i64,
+        audit: &Audit,
+        actor: &str,
+    ) -> Result<StoredAudit, StoreError>;
 }
 
 /// Opens the store a URL names: `sqlite://PATH` (created if missing) or

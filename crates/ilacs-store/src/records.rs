@@ -1,6 +1,7 @@
 //! The records the store reads and writes, beyond the domain's own types.
 
 use ilacs_domain::access::Role;
+use ilacs_domain::audit::Audit;
 use ilacs_domain::authority::{LaCode, LocalAuthority, RegionId};
 use ilacs_domain::inspection::Activity;
 use ilacs_domain::user::Username;
@@ -107,4 +108,29 @@ pub struct NewAccessEntry {
 pub struct AccessEntry {
     pub id: i64,
     pub entry: NewAccessEntry,
+}
+
+/// A case audit to record for an LA; `moderates` names the audit it grades again, if
+/// it is a moderation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCaseAudit {
+    pub la: LaCode,
+    pub audit: Audit,
+    pub moderates: Option<i64>,
+    pub actor: String,
+}
+
+/// A recorded case audit. `version` starts at 1 and goes up with each save; pass it back
+/// to [`crate::Store::update_audit`] to save over this copy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAudit {
+    pub id: i64,
+    pub la: LaCode,
+    pub audit: Audit,
+    pub moderates: Option<i64>,
+    pub version: i64,
+    pub created_at: i64,
+    pub created_by: String,
+    pub updated_at: i64,
+    pub updated_by: String,
 }

@@ -1,21 +1,27 @@
 //! The SQL back ends. SQLite and PostgreSQL share one implementation over sqlx's `Any`
 //! driver: the queries are written in the SQL both accept (`$n` parameters, `ON
 //! CONFLICT`, `RETURNING`), values are text, integers and 0/1 flags, and only the
-//! migrations and connection set-up differ.
+//! migrations, connection set-up and how a write locks what it checks differ.
 
 use crate::migrations::migrate;
-use crate::records::{AccessEntry, ImportSummary, LaOverview, NewAccessEntry, NewUser, UserRecord};
+use crate::records::{
+    AccessEntry, ImportSummary, LaOverview, NewAccessEntry, NewCaseAudit, NewUser, StoredAudit,
+    UserRecord,
+};
 use crate::{Store, StoreError};
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use ilacs_domain::access::Role;
+use ilacs_domain::audit::{
+    Audit, AuditTemplate, AuditTemplates, FieldErrors, ModerationPair, NewAudit, TemplateKey,
+};
 use ilacs_domain::authority::{AuthorityRef, GssCode, LaCode, LocalAuthority, Region, RegionId};
 use ilacs_domain::grade::Grade;
 use ilacs_domain::inspection::{Activity, ActivityKind, Judgement, Judgements};
 use ilacs_domain::reference::ReferenceData;
 use ilacs_domain::user::Username;
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Once;
 
@@ -29,6 +35,8 @@ pub(crate) enum Dialect {
 pub struct SqlStore {
     pool: AnyPool,
     dialect: Dialect,
+    /// The templates audits are parsed against; see [`SqlStore::template`].
+    templates: AuditTemplates,
 }
 
 static DRIVERS: Once = Once::new();
@@ -71,7 +79,11 @@ impl SqlStore {
         };
         let pool = options.connect(&url).await?;
         migrate(&pool, dialect).await?;
-        Ok(SqlStore { pool, dialect })
+        Ok(SqlStore {
+            pool,
+            dialect,
+            templates: AuditTemplates::bundled(),
+        })
     }
 }
 
@@ -240,6 +252,136 @@ fn unknown_scope() -> String {
 
 fn opt_i64(v: Option<u32>) -> Option<i64> {
     v.map(i64::from)
+}
+
+// Case audits ---------------------------------------------------------------------
+
+const AUDIT_COLUMNS: &str = "id, la_code, template_key, moderates, body, version, \
+     created_at, created_by, updated_at, updated_by";
+
+fn iso(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// The first problem of a draft that does not parse, as "field: message".
+fn first_problem(errors: &FieldErrors) -> String {
+    errors
+        .iter()
+        .next()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .unwrap_or_default()
+}
+
+/// An instant as a clock in England reads it: "14:05 on 3 March 2026". British Summer
+/// Time runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday
+/// of October.
+fn uk_time(unix: i64) -> String {
+    let Some(utc) = chrono::DateTime::from_timestamp(unix, 0).map(|t| t.naive_utc()) else {
+        return format!("{unix} (Unix time)");
+    };
+    let year = utc.year();
+    // 01:00 UTC on the last Sunday of a month (March or October: the next month exists).
+    let change = |month: u32| {
+        let last = NaiveDate::from_ymd_opt(year, month + 1, 1)?.pred_opt()?;
+        let sunday =
+            last - chrono::Duration::days(i64::from(last.weekday().num_days_from_sunday()));
+        sunday.and_hms_opt(1, 0, 0)
+    };
+    let summer = match (change(3), change(10)) {
+        (Some(start), Some(end)) => utc >= start && utc < end,
+        _ => false,
+    };
+    let local = if summer {
+        utc + chrono::Duration::hours(1)
+    } else {
+        utc
+    };
+    local.format("%H:%M on %-d %B %Y").to_string()
+}
+
+fn conflict(updated_by: &str, updated_at: i64) -> StoreError {
+    StoreError::Conflict(format!(
+        "This audit was changed by {updated_by} at {} since you opened it. Your changes have \
+         not been saved: open it again to see theirs.",
+        uk_time(updated_at)
+    ))
+}
+
+fn moderated_missing() -> StoreError {
+    StoreError::Invalid("the audit being moderated does not exist".into())
+}
+
+impl SqlStore {
+    /// The template an audit is parsed against. Only the bundled templates for now: when
+    /// LAs keep their own, they are looked up here.
+    fn template(&self, key: &TemplateKey) -> Result<&AuditTemplate, StoreError> {
+        self.templates
+            .get(key)
+            .ok_or_else(|| StoreError::Invalid(format!("there is no audit template '{key}'")))
+    }
+
+    /// A transaction for a write whose checks read first. SQLite takes its write lock at
+    /// once (a deferred transaction that reads, then writes after another writer has
+    /// committed, fails rather than waits); PostgreSQL locks rows with [`Self::lock`].
+    async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        Ok(match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// The suffix that locks the rows a check reads until the transaction ends.
+    fn lock(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR UPDATE",
+        }
+    }
+
+    /// The audit as it will be stored and read back (its canonical draft parsed against
+    /// the store's template), and that draft as JSON.
+    fn canonical(&self, audit: &Audit) -> Result<(Audit, String), StoreError> {
+        let template = self.template(audit.template())?;
+        let draft = audit.to_new();
+        let parsed = draft.parse(template).map_err(|errors| {
+            StoreError::Invalid(format!(
+                "the audit does not fit the template '{}': {}",
+                template.name(),
+                first_problem(&errors)
+            ))
+        })?;
+        let body = serde_json::to_string(&draft)
+            .map_err(|e| StoreError::Invalid(format!("the audit cannot be recorded: {e}")))?;
+        Ok((parsed, body))
+    }
+
+    fn audit_from_row(&self, row: &AnyRow) -> Result<StoredAudit, StoreError> {
+        let id: i64 = row.try_get("id")?;
+        let la: String = row.try_get("la_code")?;
+        let key: String = row.try_get("template_key")?;
+        let body: String = row.try_get("body")?;
+        let corrupt = |what: String| StoreError::Corrupt(format!("case audit {id}: {what}"));
+        let key = TemplateKey::parse(&key).map_err(|e| corrupt(e.to_string()))?;
+        let template = self
+            .template(&key)
+            .map_err(|_| corrupt(format!("there is no audit template '{key}'")))?;
+        let draft: NewAudit = serde_json::from_str(&body)
+            .map_err(|e| corrupt(format!("the body is not an audit ({e})")))?;
+        let audit = draft
+            .parse(template)
+            .map_err(|errors| corrupt(first_problem(&errors)))?;
+        Ok(StoredAudit {
+            id,
+            la: la_code(&la)?,
+            audit,
+            moderates: row.try_get("moderates")?,
+            version: row.try_get("version")?,
+            created_at: row.try_get("created_at")?,
+            created_by: row.try_get("created_by")?,
+            updated_at: row.try_get("updated_at")?,
+            updated_by: row.try_get("updated_by")?,
+        })
+    }
 }
 
 #[async_trait]
@@ -785,5 +927,223 @@ impl Store for SqlStore {
             .await?;
         tx.commit().await?;
         Ok(value)
+    }
+
+    async fn create_audit(&self, new: &NewCaseAudit) -> Result<StoredAudit, StoreError> {
+        let la = new.la.to_string();
+        let (audit, body) = self.canonical(&new.audit)?;
+        let now = chrono::Utc::now().timestamp();
+        let mut tx = self.begin_write().await?;
+        if let Some(first_id) = new.moderates {
+            // Locking the first audit serialises this with saves of it (see update_audit).
+            let row = sqlx::query(&format!(
+                "SELECT {AUDIT_COLUMNS} FROM case_audits WHERE id = $1 AND la_code = $2{}",
+                self.lock()
+            ))
+            .bind(first_id)
+            .bind(la.clone())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(moderated_missing)?;
+            let first = self.audit_from_row(&row)?;
+            if first.moderates.is_some() {
+                return Err(StoreError::Invalid(
+                    "the audit being moderated is itself a moderation: moderate the first audit"
+                        .into(),
+                ));
+            }
+            let taken: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM case_audits WHERE moderates = $1")
+                    .bind(first_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if taken.is_some() {
+                return Err(StoreError::Duplicate("a moderation of this audit".into()));
+            }
+            ModerationPair::new(&first.audit, &audit)
+                .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO case_audits (la_code, template_key, child_id, team, auditor, audit_date, \
+             overall_grade, moderates, body, version, created_at, created_by, updated_at, updated_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11, $10, $11) RETURNING id",
+        )
+        .bind(la.clone())
+        .bind(audit.template().to_string())
+        .bind(audit.child().to_string())
+        .bind(audit.case().team.to_string())
+        .bind(audit.auditor().to_string())
+        .bind(iso(audit.date()))
+        .bind(audit.overall_grade().key().to_string())
+        .bind(new.moderates)
+        .bind(body)
+        .bind(now)
+        .bind(new.actor.clone())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match StoreError::unknown_reference(e, || format!("LA {la} is not known")) {
+            StoreError::Database(other) => {
+                StoreError::duplicate_as(other, "a moderation of this audit")
+            }
+            mapped => mapped,
+        })?;
+        tx.commit().await?;
+        Ok(StoredAudit {
+            id,
+            la: new.la.clone(),
+            audit,
+            moderates: new.moderates,
+            version: 1,
+            created_at: now,
+            created_by: new.actor.clone(),
+            updated_at: now,
+            updated_by: new.actor.clone(),
+        })
+    }
+
+    async fn audit(&self, la: &LaCode, id: i64) -> Result<Option<StoredAudit>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM case_audits WHERE id = $1 AND la_code = $2"
+        ))
+        .bind(id)
+        .bind(la.to_string())
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|row| self.audit_from_row(&row))
+        .transpose()
+    }
+
+    async fn audits(
+        &self,
+        la: &LaCode,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<StoredAudit>, StoreError> {
+        let mut sql = format!("SELECT {AUDIT_COLUMNS} FROM case_audits WHERE la_code = $1");
+        let mut binds = vec![la.to_string()];
+        for (bound, op) in [(from, ">="), (to, "<=")] {
+            if let Some(date) = bound {
+                binds.push(iso(date));
+                sql.push_str(&format!(" AND audit_date {op} ${}", binds.len()));
+            }
+        }
+        sql.push_str(" ORDER BY audit_date DESC, id DESC");
+        let mut query = sqlx::query(&sql);
+        for value in binds {
+            query = query.bind(value);
+        }
+        query
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| self.audit_from_row(row))
+            .collect()
+    }
+
+    async fn update_audit(
+        &self,
+        la: &LaCode,
+        id: i64,
+        expected_version: i64,
+        audit: &Audit,
+        actor: &str,
+    ) -> Result<StoredAudit, StoreError> {
+        let (audit, body) = self.canonical(audit)?;
+        let now = chrono::Utc::now().timestamp();
+        let mut tx = self.begin_write().await?;
+        // Which audit this moderates never changes, so it is read without a lock. Then
+        // the pair (the first audit and its moderation, if any) is locked first audit
+        // first, the order create_audit locks in, so two saves cannot deadlock.
+        let moderates: Option<i64> =
+            sqlx::query_scalar("SELECT moderates FROM case_audits WHERE id = $1 AND la_code = $2")
+                .bind(id)
+                .bind(la.to_string())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("case audit {id}")))?;
+        let first_id = moderates.unwrap_or(id);
+        let pair = sqlx::query(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM case_audits WHERE la_code = $1 AND (id = $2 OR moderates = $2) \
+             ORDER BY id{}",
+            self.lock()
+        ))
+        .bind(la.to_string())
+        .bind(first_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|row| self.audit_from_row(row))
+        .collect::<Result<Vec<StoredAudit>, StoreError>>()?;
+        let current = pair
+            .iter()
+            .find(|a| a.id == id)
+            .ok_or_else(|| StoreError::NotFound(format!("case audit {id}")))?;
+        if current.version != expected_version {
+            return Err(conflict(&current.updated_by, current.updated_at));
+        }
+        // The rules a moderation was created under still hold, from either side.
+        if let Some(other) = pair.iter().find(|a| a.id != id) {
+            let checked = if moderates.is_some() {
+                ModerationPair::new(&other.audit, &audit)
+            } else {
+                ModerationPair::new(&audit, &other.audit)
+            };
+            checked.map_err(|e| StoreError::Invalid(e.to_string()))?;
+        }
+        let updated = sqlx::query(
+            "UPDATE case_audits SET template_key = $1, child_id = $2, team = $3, auditor = $4, \
+             audit_date = $5, overall_grade = $6, body = $7, version = version + 1, \
+             updated_at = $8, updated_by = $9 WHERE id = $10 AND version = $11",
+        )
+        .bind(audit.template().to_string())
+        .bind(audit.child().to_string())
+        .bind(audit.case().team.to_string())
+        .bind(audit.auditor().to_string())
+        .bind(iso(audit.date()))
+        .bind(audit.overall_grade().key().to_string())
+        .bind(body)
+        .bind(now)
+        .bind(actor.to_string())
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            // Not reached while the row is locked; kept so a save can never be lost.
+            return Err(conflict(&current.updated_by, current.updated_at));
+        }
+        let stored = StoredAudit {
+            audit,
+            version: expected_version + 1,
+            updated_at: now,
+            updated_by: actor.to_string(),
+            ..current.clone()
+        };
+        tx.commit().await?;
+        Ok(stored)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uk_time;
+
+    fn at(utc: &str) -> i64 {
+        chrono::NaiveDateTime::parse_from_str(utc, "%Y-%m-%d %H:%M")
+            .unwrap()
+            .and_utc()
+            .timestamp()
+    }
+
+    #[test]
+    fn times_read_as_clocks_in_england_do() {
+        assert_eq!(uk_time(at("2026-01-15 12:00")), "12:00 on 15 January 2026");
+        // Summer time in 2026: 29 March to 25 October, changing at 01:00 UTC.
+        assert_eq!(uk_time(at("2026-03-29 00:59")), "00:59 on 29 March 2026");
+        assert_eq!(uk_time(at("2026-03-29 01:00")), "02:00 on 29 March 2026");
+        assert_eq!(uk_time(at("2026-07-01 23:30")), "00:30 on 2 July 2026");
+        assert_eq!(uk_time(at("2026-10-25 00:59")), "01:59 on 25 October 2026");
+        assert_eq!(uk_time(at("2026-10-25 01:00")), "01:00 on 25 October 2026");
+        assert_eq!(uk_time(i64::MAX), format!("{} (Unix time)", i64::MAX));
     }
 }

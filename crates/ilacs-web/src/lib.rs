@@ -4,6 +4,7 @@
 //! Handlers hold no business rules: they parse input into domain types, ask the
 //! domain (permissions live in `ilacs_domain::access`) and the store, and render.
 
+mod access_log;
 mod assets;
 mod auth;
 mod error;

@@ -4,7 +4,7 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::session::Viewer;
 use crate::error::PageError;
 use axum::response::Html;
-use ilacs_domain::access::Role;
+use ilacs_domain::access::{authorize, Action, Record, Scope};
 use ilacs_domain::framework::Catalogue;
 use ilacs_domain::inspection::{Activity, Judgement};
 use ilacs_render::Renderer;
@@ -36,8 +36,14 @@ impl PageFrame<'_> {
             json!({"href": "/local-authorities", "text": "Local authorities", "current": self.current_nav == "local-authorities"}),
         ];
         let user = self.viewer.signed_in().map(|s| {
-            if s.user.role == Role::LaAdmin {
-                if let Some(la) = &s.user.la {
+            // Links to the user's own LA's restricted areas, where their role reaches.
+            if let Scope::La { la, region } = s.principal.scope() {
+                let may = |record: Record| authorize(Some(&s.principal), Action::Read, &record).is_ok();
+                let audits = Record::CaseAudit { la, region, notification_week: false };
+                if may(audits) {
+                    nav.push(json!({"href": format!("/local-authorities/{la}/audits"), "text": "Case audits", "current": self.current_nav == "audits"}));
+                }
+                if may(Record::LaUsers { la }) {
                     nav.push(json!({"href": format!("/local-authorities/{la}/users"), "text": "Users", "current": self.current_nav == "users"}));
                 }
             }

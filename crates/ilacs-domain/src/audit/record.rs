@@ -647,6 +647,68 @@ impl NewAudit {
     }
 }
 
+/// A score as [`Scale::parse_score`] reads it back: a grade's key, a number, or `n/a`
+/// (the value the audit form's "not applicable" option posts).
+fn score_text(score: &Score) -> String {
+    match score {
+        Score::Grade(grade) => grade.key().to_string(),
+        Score::Scaled { value, .. } => value.to_string(),
+        Score::NotApplicable => "n/a".to_string(),
+    }
+}
+
+/// A date in the ISO form [`parse_date`] accepts.
+fn iso_date(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+impl Audit {
+    /// The audit's canonical draft: what [`NewAudit::parse`] turns back into this audit
+    /// on its template. Dates are ISO, scores are grade keys, numbers or `n/a`, the case
+    /// type and action owners are keys and themes their normalised keys. A numeric
+    /// score's band is not kept: parsing gives the band the template has then.
+    pub fn to_new(&self) -> NewAudit {
+        NewAudit {
+            child_id: self.case.child.to_string(),
+            team: self.case.team.to_string(),
+            worker: self.case.worker.clone(),
+            case_type: self.case.case_type.key().to_string(),
+            auditor: self.auditor.to_string(),
+            date: iso_date(self.date),
+            domains: self
+                .domains
+                .iter()
+                .map(|d| NewDomainScore {
+                    domain: d.domain.to_string(),
+                    score: score_text(&d.score),
+                    narrative: d.narrative.clone(),
+                })
+                .collect(),
+            overall: score_text(&self.overall),
+            worked_well: self.worked_well.clone(),
+            must_change: self.must_change.clone(),
+            actions: self
+                .actions
+                .iter()
+                .map(|a| NewAction {
+                    description: a.description.clone(),
+                    owner: a.owner.key().to_string(),
+                    due: iso_date(a.due),
+                })
+                .collect(),
+            child_feedback: self.child_feedback.clone().unwrap_or_default(),
+            family_feedback: self.family_feedback.clone().unwrap_or_default(),
+            themes: self.themes.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+impl From<&Audit> for NewAudit {
+    fn from(audit: &Audit) -> NewAudit {
+        audit.to_new()
+    }
+}
+
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
@@ -940,6 +1002,154 @@ mod tests {
                 .message,
             "Enter a theme containing letters or numbers"
         );
+    }
+
+    /// A draft as a user might type it: labels, UK dates, stray spaces, repeated themes.
+    fn untidy(template: &AuditTemplate, scores: &[&str], overall: &str) -> NewAudit {
+        let mut draft = filled(template, "");
+        for (entry, score) in draft.domains.iter_mut().zip(scores.iter().cycle()) {
+            entry.score = score.to_string();
+            entry.narrative = format!("  {}  ", entry.narrative);
+        }
+        draft.overall = overall.into();
+        draft.team = " Assessment   1 ".into();
+        draft.worker = " Sam Worker ".into();
+        draft.case_type = "Child in care".into();
+        draft.auditor = "  auditor.a".into();
+        draft.date = "9/3/2026".into();
+        draft.actions = vec![
+            NewAction {
+                description: " Update the chronology ".into(),
+                owner: "Team manager".into(),
+                due: "10/04/2026".into(),
+            },
+            NewAction::default(),
+            NewAction {
+                description: "Visit with the child's sister".into(),
+                owner: "social worker".into(),
+                due: "2026-03-09".into(),
+            },
+        ];
+        draft.child_feedback = " I like my worker ".into();
+        draft.family_feedback = "Mum feels listened to.".into();
+        draft.themes = vec!["Voice of the Child".into(), "drift".into(), "DRIFT".into()];
+        draft
+    }
+
+    fn round_trips(template: &AuditTemplate, audit: &Audit) {
+        let canonical = audit.to_new();
+        assert_eq!(canonical.parse(template).as_ref(), Ok(audit));
+        assert_eq!(NewAudit::from(audit), canonical);
+        // Canonical means settled: the form of the audit it parses to is itself.
+        assert_eq!(canonical.parse(template).unwrap().to_new(), canonical);
+    }
+
+    #[test]
+    fn an_audit_round_trips_through_its_canonical_draft_on_grades() {
+        let template = quality();
+        // Every grade, in each of its spellings, and not applicable where allowed.
+        let scores = [
+            "Outstanding",
+            "good",
+            "Requires improvement to be good",
+            "4",
+            "RI",
+            "requires_improvement",
+            "2",
+            "Inadequate",
+            " N/A ",
+        ];
+        assert_eq!(template.domains().len(), scores.len());
+        assert_eq!(template.domains()[8].key.as_str(), "family_feedback");
+        let audit = untidy(&template, &scores, "Requires improvement")
+            .parse(&template)
+            .unwrap();
+        assert_eq!(audit.domains()[8].score, Score::NotApplicable);
+        assert_eq!(audit.actions().len(), 2);
+        assert_eq!(audit.themes().len(), 2);
+        round_trips(&template, &audit);
+
+        let canonical = audit.to_new();
+        assert_eq!(canonical.date, "2026-03-09");
+        assert_eq!(canonical.team, "Assessment 1");
+        assert_eq!(canonical.case_type, "in_care");
+        assert_eq!(canonical.auditor, "auditor.a");
+        let scores: Vec<_> = canonical.domains.iter().map(|d| d.score.as_str()).collect();
+        assert_eq!(
+            scores,
+            [
+                "outstanding",
+                "good",
+                "requires_improvement",
+                "inadequate",
+                "requires_improvement",
+                "requires_improvement",
+                "good",
+                "inadequate",
+                "n/a"
+            ]
+        );
+        assert_eq!(canonical.overall, "requires_improvement");
+        assert_eq!(
+            canonical.domains[0].narrative,
+            "Evidence for History and chronology"
+        );
+        assert_eq!(
+            canonical.actions,
+            [
+                NewAction {
+                    description: "Update the chronology".into(),
+                    owner: "manager".into(),
+                    due: "2026-04-10".into(),
+                },
+                NewAction {
+                    description: "Visit with the child's sister".into(),
+                    owner: "worker".into(),
+                    due: "2026-03-09".into(),
+                },
+            ]
+        );
+        assert_eq!(canonical.child_feedback, "I like my worker");
+        assert_eq!(canonical.themes, ["drift", "voice-of-the-child"]);
+
+        // No actions, feedback or themes: blank, and still the same audit.
+        let mut bare = filled(&template, "outstanding");
+        bare.actions.clear();
+        let bare = bare.parse(&template).unwrap();
+        assert_eq!(bare.to_new().child_feedback, "");
+        round_trips(&template, &bare);
+    }
+
+    #[test]
+    fn an_audit_round_trips_through_its_canonical_draft_on_numbers() {
+        let template = signs_of_safety();
+        let na_allowed: Vec<_> = template
+            .domains()
+            .iter()
+            .map(|d| d.not_applicable_allowed)
+            .collect();
+        assert!(na_allowed.contains(&true), "the test covers not applicable");
+        // Every number on the scale, at each position in turn.
+        for start in 0..=10u32 {
+            let scores: Vec<String> = template
+                .domains()
+                .iter()
+                .enumerate()
+                .map(|(i, d)| match (i, d.not_applicable_allowed) {
+                    (_, true) if start % 2 == 0 => "n/a".to_string(),
+                    _ => format!(" {} ", (start + i as u32) % 11),
+                })
+                .collect();
+            let scores: Vec<&str> = scores.iter().map(String::as_str).collect();
+            let overall = (10 - start).to_string();
+            let audit = untidy(&template, &scores, &overall)
+                .parse(&template)
+                .unwrap();
+            round_trips(&template, &audit);
+            let canonical = audit.to_new();
+            assert_eq!(canonical.overall, overall);
+            assert_eq!(canonical.domains[0].score, start.to_string());
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The routes, by area.
 
 mod api;
+mod audits;
 mod home;
 mod local_authorities;
 mod sign_in;
@@ -26,6 +27,34 @@ pub(crate) fn router(state: AppState) -> Router {
         .route(
             "/local-authorities/{code}/users",
             get(users::list).post(users::add),
+        )
+        .route(
+            "/local-authorities/{code}/audits",
+            get(audits::list).post(audits::create),
+        )
+        .route(
+            "/local-authorities/{code}/audits/new",
+            get(audits::new_form),
+        )
+        .route(
+            "/local-authorities/{code}/audits/moderation",
+            get(audits::moderation),
+        )
+        .route(
+            "/local-authorities/{code}/audits.xlsx",
+            get(audits::download),
+        )
+        .route(
+            "/local-authorities/{code}/audits/{id}",
+            get(audits::show).post(audits::update),
+        )
+        .route(
+            "/local-authorities/{code}/audits/{id}/edit",
+            get(audits::edit_form),
+        )
+        .route(
+            "/local-authorities/{code}/audits/{id}/moderate",
+            get(audits::moderate_form).post(audits::moderate),
         )
         .fallback(not_found)
         // Layers run bottom-up: the session is known before the CSRF check binds to it.

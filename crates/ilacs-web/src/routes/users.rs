@@ -1,5 +1,6 @@
 //! An LA's user accounts: a restricted page. Every read is written to the access log.
 
+use crate::access_log::log_read;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::password;
 use crate::auth::session::Viewer;
@@ -13,7 +14,7 @@ use axum::{Extension, Form};
 use ilacs_domain::access::{authorize, Action, Record, Role};
 use ilacs_domain::authority::{AuthorityRef, LocalAuthority};
 use ilacs_domain::user::{NewPassword, Username};
-use ilacs_store::{NewAccessEntry, NewUser, StoreError};
+use ilacs_store::{NewUser, StoreError};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -59,20 +60,15 @@ async fn render(
     errors: Vec<Value>,
     created: Option<String>,
 ) -> Result<axum::response::Html<String>, PageError> {
-    let signed_in = viewer.signed_in().ok_or(PageError::Forbidden)?;
     // A restricted read: logged before anything is shown, and not shown if the log fails.
-    state
-        .store
-        .log_access(&NewAccessEntry {
-            at: chrono::Utc::now().timestamp(),
-            user_id: Some(signed_in.user.id),
-            username: signed_in.user.username.to_string(),
-            action: "read".into(),
-            record_kind: Record::LaUsers { la: &la.la_code }.kind().into(),
-            record_key: format!("{}/users", la.la_code),
-            la: Some(la.la_code.clone()),
-        })
-        .await?;
+    log_read(
+        state,
+        viewer,
+        &Record::LaUsers { la: &la.la_code },
+        &format!("{}/users", la.la_code),
+        Some(&la.la_code),
+    )
+    .await?;
     let users: Vec<Value> = state
         .store
         .users(Some(&la.la_code))

@@ -2,6 +2,7 @@
 //! holding the real reference data, driven request by request.
 
 mod api;
+mod audits;
 mod auth;
 mod pages;
 mod support;

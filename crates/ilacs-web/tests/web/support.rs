@@ -21,6 +21,8 @@ pub const PASSWORD: &str = "correct horse battery staple";
 const USERS: &[(&str, Role, Option<&str>, Option<&str>)] = &[
     ("dcs.barking", Role::LaAdmin, Some("301"), None),
     ("viewer.barking", Role::LaViewer, Some("301"), None),
+    ("qp.barking", Role::LaQualityPerformance, Some("301"), None),
+    ("teamlead.barking", Role::LaAuditor, Some("301"), None),
     ("dcs.devon", Role::LaAdmin, Some("878"), None),
     ("hmi.london", Role::OfstedRegional, None, Some("london")),
     ("ofsted.national", Role::OfstedNational, None, None),
@@ -40,7 +42,9 @@ fn password_hash() -> &'static str {
 pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
+    /// The body as text (lossy), and as sent, for downloads.
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -177,6 +181,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
