@@ -172,10 +172,13 @@ impl ThemeKey {
     /// Lower-cases, trims, and joins the runs of letters and digits with single
     /// hyphens: anything else (spaces, underscores, punctuation) separates words.
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let words: Vec<String> = input
+        // Lower-case first: lower-casing can add characters that are not letters
+        // ("İ" becomes "i" and a combining dot), and splitting after it keeps a key
+        // stable when parsed again.
+        let lower = input.to_lowercase();
+        let words: Vec<&str> = lower
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
             .collect();
         let s = words.join("-");
         if s.is_empty() {
@@ -299,5 +302,14 @@ mod tests {
             v: T,
         }
         toml::from_str::<One<T>>(&format!("v = {value}")).map(|o| o.v)
+    }
+
+    #[test]
+    fn theme_keys_are_stable_when_parsed_again() {
+        for raw in ["İx", "Voice of the Child ", "ẞtraße", "Ǆemal", "drift & delay", "ΣΑΣ"] {
+            let once = ThemeKey::parse(raw).unwrap();
+            let twice = ThemeKey::parse(once.as_str()).unwrap();
+            assert_eq!(once, twice, "{raw}");
+        }
     }
 }
