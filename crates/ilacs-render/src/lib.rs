@@ -44,6 +44,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "audit_form.html",
     "audit_view.html",
     "audit_moderation.html",
+    "audit_summary.html",
 ];
 
 fn escape_html(text: &str) -> String {

@@ -14,8 +14,9 @@ use axum::{Extension, Form};
 use chrono::{Months, NaiveDate};
 use ilacs_domain::access::{authorize, Action, Record};
 use ilacs_domain::audit::{
-    moderation_report, Audit, AuditRules, AuditTemplate, AuditTemplates, AuditorId, CaseType,
-    ModerationPair, NewAction, NewAudit, NewDomainScore, Rate, Scale, Score, TemplateKey,
+    moderation_report, quarterly_summary, Audit, AuditRules, AuditTemplate, AuditTemplates,
+    AuditorId, CaseType, GradeCounts, ModerationPair, NewAction, NewAudit, NewDomainScore, Quarter,
+    QuarterComparison, Rate, Scale, Score, TemplateKey, Trend,
 };
 use ilacs_domain::authority::{AuthorityRef, LocalAuthority};
 use ilacs_domain::grade::Grade;
@@ -872,4 +873,124 @@ pub(crate) async fn download(
         bytes,
     )
         .into_response())
+}
+
+// Quarterly summary and themes --------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct QuarterQuery {
+    quarter: String,
+}
+
+/// `2026-Q4` (as links write it) or `Q4 2026`.
+fn parse_quarter(input: &str) -> Option<Quarter> {
+    let s = input.trim().to_ascii_uppercase();
+    let (year, number) = match s.split_once("-Q") {
+        Some((y, n)) => (y.to_string(), n.to_string()),
+        None => {
+            let (q, y) = s.split_once(' ')?;
+            (y.to_string(), q.strip_prefix('Q')?.to_string())
+        }
+    };
+    Quarter::new(year.parse().ok()?, number.parse().ok()?)
+}
+
+fn quarter_key(q: Quarter) -> String {
+    format!("{}-Q{}", q.year(), q.number())
+}
+
+fn comparison_view(c: &QuarterComparison) -> Value {
+    let share = |counts: &GradeCounts| {
+        let rate = counts.good_or_better();
+        match rate.percent() {
+            Some(p) => format!("{p}% ({rate})"),
+            None => "No grades".to_string(),
+        }
+    };
+    json!({
+        "counts": Grade::ALL.iter().map(|g| c.current.get(*g)).collect::<Vec<_>>(),
+        "current": share(&c.current),
+        "previous": share(&c.previous),
+        "trend": match c.trend {
+            Trend::Better => "Better",
+            Trend::Worse => "Worse",
+            Trend::Same => "Same",
+            Trend::NoComparison => "No comparison",
+        },
+    })
+}
+
+pub(crate) async fn summary(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(code): Path<String>,
+    Query(query): Query<QuarterQuery>,
+) -> Result<Response, PageError> {
+    let la = authority(&state, &code).await?;
+    allow(
+        &viewer,
+        Action::Read,
+        &la,
+        &format!("{}/summary", base(&la)),
+    )?;
+    let quarter = if query.quarter.trim().is_empty() {
+        Quarter::containing(state.today())
+    } else {
+        parse_quarter(&query.quarter).ok_or_else(|| {
+            PageError::BadRequest(format!(
+                "'{}' is not a quarter: use the form 2026-Q4.",
+                query.quarter
+            ))
+        })?
+    };
+    log(
+        &state,
+        &viewer,
+        &la,
+        &format!("{}/audits/summary", la.la_code),
+    )
+    .await?;
+    let first_audits: Vec<Audit> = state
+        .store
+        .audits(
+            &la.la_code,
+            Some(quarter.previous().first_day()),
+            Some(quarter.last_day()),
+        )
+        .await?
+        .into_iter()
+        .filter(|a| a.moderates.is_none())
+        .map(|a| a.audit)
+        .collect();
+    let report = quarterly_summary(&first_audits, quarter);
+    let title_of = |key: &str| {
+        templates()
+            .all()
+            .iter()
+            .flat_map(|t| t.domains())
+            .find(|d| d.key.as_str() == key)
+            .map(|d| d.title.clone())
+            .unwrap_or_else(|| key.to_string())
+    };
+    let html = PageFrame { viewer: &viewer, csrf: &csrf, current_nav: "audits" }.render(
+        "audit_summary.html",
+        &format!("Audit summary, {} – {}", quarter.label(), la.name),
+        json!({
+            "la": {"code": la.gss_code.as_str(), "name": la.name},
+            "quarter": quarter.label(),
+            "previous_quarter": quarter.previous().label(),
+            "previous_key": quarter_key(quarter.previous()),
+            "next_key": quarter_key(quarter.next()),
+            "audits": report.audits,
+            "previous_audits": report.previous_audits,
+            "grades": Grade::ALL.iter().map(|g| g.short_label()).collect::<Vec<_>>(),
+            "overall": comparison_view(&report.overall),
+            "domains": report.domains.iter().map(|d| json!({"title": title_of(d.domain.as_str()), "line": comparison_view(&d.grades)})).collect::<Vec<_>>(),
+            "teams": report.teams.iter().map(|t| json!({"title": t.team.as_str(), "line": comparison_view(&t.grades)})).collect::<Vec<_>>(),
+            "themes": report.themes.iter().map(|t| json!({"theme": t.theme.as_str(), "current": t.current, "previous": t.previous})).collect::<Vec<_>>(),
+        }),
+    )?;
+    Ok(html.into_response())
 }

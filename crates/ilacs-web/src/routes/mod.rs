@@ -41,6 +41,10 @@ pub(crate) fn router(state: AppState) -> Router {
             get(audits::moderation),
         )
         .route(
+            "/local-authorities/{code}/audits/summary",
+            get(audits::summary),
+        )
+        .route(
             "/local-authorities/{code}/audits.xlsx",
             get(audits::download),
         )

@@ -342,3 +342,42 @@ async fn a_numeric_template_scores_zero_to_ten() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_quarterly_summary_compares_grades_and_themes_with_the_quarter_before() {
+    let mut app = TestApp::new().await;
+    app.sign_in("qp.barking").await;
+    let action = "/local-authorities/E09000002/audits?template=ilacs-quality";
+    for (child, date, overall) in [
+        ("CHILD-010", "02/11/2026", "good"),
+        ("CHILD-011", "10/10/2026", "outstanding"),
+        ("CHILD-012", "15/08/2026", "inadequate"),
+    ] {
+        let mut form = audit_form(child, "good", overall);
+        form.retain(|(k, _)| k != "date");
+        form.push(("date".into(), date.into()));
+        let r = post(&mut app, NEW, action, &form).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let page = app.get(&format!("{AUDITS}/summary")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.h1(), "Audit summary: October to December 2026");
+    assert!(page
+        .body
+        .contains("2 audits this quarter; 1 in July to September 2026"));
+    let overall = &page.body[page.body.find("id=\"overall\"").unwrap()..];
+    let overall = &overall[..overall.find("</table>").unwrap()];
+    assert!(
+        overall.contains("100% (2 of 2)") && overall.contains("0% (0 of 1)"),
+        "{overall}"
+    );
+    assert!(overall.contains(">Better<"));
+    let themes = &page.body[page.body.find("id=\"themes\"").unwrap()..];
+    assert!(themes.contains(">voice-of-the-child</th><td class=\"govuk-table__cell govuk-table__cell--numeric\">2</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">1</td>"), "{themes}");
+
+    let earlier = app.get(&format!("{AUDITS}/summary?quarter=2026-Q3")).await;
+    assert_eq!(earlier.h1(), "Audit summary: July to September 2026");
+    let bad = app.get(&format!("{AUDITS}/summary?quarter=autumn")).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("is not a quarter"));
+}
