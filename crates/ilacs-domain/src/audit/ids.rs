@@ -306,7 +306,14 @@ mod tests {
 
     #[test]
     fn theme_keys_are_stable_when_parsed_again() {
-        for raw in ["İx", "Voice of the Child ", "ẞtraße", "Ǆemal", "drift & delay", "ΣΑΣ"] {
+        for raw in [
+            "İx",
+            "Voice of the Child ",
+            "ẞtraße",
+            "Ǆemal",
+            "drift & delay",
+            "ΣΑΣ",
+        ] {
             let once = ThemeKey::parse(raw).unwrap();
             let twice = ThemeKey::parse(once.as_str()).unwrap();
             assert_eq!(once, twice, "{raw}");
