@@ -10,8 +10,8 @@ mod sql;
 pub use error::StoreError;
 pub use ilacs_domain::reference::ReferenceData;
 pub use records::{
-    AccessEntry, Counts, ImportSummary, LaOverview, NewAccessEntry, NewCaseAudit, NewUser,
-    StoredAudit, UserRecord,
+    AccessEntry, Counts, ImportSummary, LaOverview, NewAccessEntry, NewApiToken, NewCaseAudit,
+    NewUser, StoredAudit, UserRecord,
 };
 pub use sql::SqlStore;
 
@@ -95,6 +95,15 @@ pub trait Store: Send + Sync {
         now: i64,
     ) -> Result<Option<UserRecord>, StoreError>;
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    /// Records an API token (by its hash) for a user; returns its id.
+    async fn create_api_token(&self, token: &NewApiToken) -> Result<i64, StoreError>;
+    /// The user of a live API token: not expired, not revoked, user not disabled.
+    async fn api_token_user(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<UserRecord>, StoreError>;
 
     // Access log and settings ----------------------------------------------------
 

@@ -8,12 +8,17 @@ use sqlx::AnyPool;
 const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_initial.sql")),
     (2, include_str!("../migrations/sqlite/0002_case_audits.sql")),
+    (3, include_str!("../migrations/sqlite/0003_api_tokens.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_initial.sql")),
     (
         2,
         include_str!("../migrations/postgres/0002_case_audits.sql"),
+    ),
+    (
+        3,
+        include_str!("../migrations/postgres/0003_api_tokens.sql"),
     ),
 ];
 

@@ -134,3 +134,14 @@ pub struct StoredAudit {
     pub updated_at: i64,
     pub updated_by: String,
 }
+
+/// An API token to record. The token itself is never stored: only its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewApiToken {
+    pub token_hash: String,
+    pub user_id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub actor: String,
+}

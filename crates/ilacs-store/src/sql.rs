@@ -5,8 +5,8 @@
 
 use crate::migrations::migrate;
 use crate::records::{
-    AccessEntry, ImportSummary, LaOverview, NewAccessEntry, NewCaseAudit, NewUser, StoredAudit,
-    UserRecord,
+    AccessEntry, ImportSummary, LaOverview, NewAccessEntry, NewApiToken, NewCaseAudit, NewUser,
+    StoredAudit, UserRecord,
 };
 use crate::{Store, StoreError};
 use async_trait::async_trait;
@@ -851,6 +851,43 @@ impl Store for SqlStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn create_api_token(&self, token: &NewApiToken) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO api_tokens (token_hash, user_id, name, created_at, created_by, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(token.token_hash.clone())
+        .bind(token.user_id)
+        .bind(token.name.clone())
+        .bind(token.created_at)
+        .bind(token.actor.clone())
+        .bind(token.expires_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::unknown_reference(e, || "the user is not known".into()))?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn api_token_user(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<UserRecord>, StoreError> {
+        sqlx::query(&format!(
+            "{USER_SELECT} JOIN api_tokens t ON t.user_id = u.id \
+             WHERE t.token_hash = $1 AND t.expires_at > $2 AND t.revoked_at IS NULL AND u.disabled = 0"
+        ))
+        .bind(token_hash.to_string())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(user_from_row)
+        .transpose()
     }
 
     async fn log_access(&self, entry: &NewAccessEntry) -> Result<(), StoreError> {

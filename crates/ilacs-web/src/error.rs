@@ -96,7 +96,11 @@ pub(crate) enum ApiError {
     BadRequest(String),
     NotFound(String),
     Unauthorized,
+    /// A bearer token that matches no live token.
+    InvalidToken,
     Forbidden,
+    /// The request's content is wrong: each problem with its field.
+    Unprocessable(Vec<ilacs_domain::audit::FieldError>),
     Internal(String),
 }
 
@@ -121,7 +125,18 @@ impl IntoResponse for ApiError {
         let (status, message) = match self {
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m),
-            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "sign in to use this".to_string()),
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "sign in, or send an API token as 'Authorization: Bearer TOKEN'".to_string(),
+            ),
+            ApiError::InvalidToken => (
+                StatusCode::UNAUTHORIZED,
+                "the API token is not valid: it may have expired or been revoked".to_string(),
+            ),
+            ApiError::Unprocessable(fields) => {
+                let body = json!({"error": "the audit has problems: see fields", "fields": fields});
+                return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+            }
             ApiError::Forbidden => (
                 StatusCode::FORBIDDEN,
                 "you do not have permission to use this".to_string(),

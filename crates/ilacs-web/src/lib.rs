@@ -12,7 +12,7 @@ mod routes;
 mod state;
 mod views;
 
-pub use auth::password;
+pub use auth::{api_token, password};
 pub use state::{AppState, WebConfig};
 
 use axum::Router;

@@ -113,6 +113,20 @@ pub enum UsersCommand {
         #[arg(long)]
         la: Option<String>,
     },
+    /// Issue an API token that signs in to the JSON API as this user (for a case
+    /// management system loading audits). The token is printed once.
+    Token {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[arg(long)]
+        username: String,
+        /// What the token is for, e.g. "Mosaic audit import".
+        #[arg(long)]
+        name: String,
+        /// Days until it expires.
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=366))]
+        days: u32,
+    },
     /// Change a user's role (and so their LA or region). Ends their sessions.
     SetRole {
         #[command(flatten)]

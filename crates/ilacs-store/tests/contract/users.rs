@@ -213,3 +213,44 @@ contract!(
         );
     }
 );
+
+contract!(api_tokens_sign_in_until_they_expire, |store: Arc<
+    dyn Store,
+>| async move {
+    seeded(&store).await;
+    let user = store
+        .create_user(&new_user(
+            "cms.barking",
+            Role::LaQualityPerformance,
+            Some("301"),
+            None,
+        ))
+        .await
+        .unwrap();
+    let token = |hash: &str, expires_at| ilacs_store::NewApiToken {
+        token_hash: hash.into(),
+        user_id: user.id,
+        name: "Case management import".into(),
+        created_at: 1_000,
+        expires_at,
+        actor: "test".into(),
+    };
+    store.create_api_token(&token("h1", 5_000)).await.unwrap();
+    let found = store.api_token_user("h1", 2_000).await.unwrap().unwrap();
+    assert_eq!(found.username.as_str(), "cms.barking");
+    assert!(
+        store.api_token_user("h1", 5_000).await.unwrap().is_none(),
+        "expired"
+    );
+    assert!(store.api_token_user("nope", 2_000).await.unwrap().is_none());
+    let dup = store.create_api_token(&token("h1", 9_000)).await;
+    assert!(dup.is_err(), "token hashes are unique");
+    let orphan = ilacs_store::NewApiToken {
+        user_id: 999_999,
+        ..token("h2", 9_000)
+    };
+    assert!(matches!(
+        store.create_api_token(&orphan).await,
+        Err(StoreError::Invalid(_))
+    ));
+});

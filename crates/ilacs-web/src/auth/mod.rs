@@ -1,5 +1,6 @@
 //! Sign-in, sessions, CSRF protection and sign-in rate limiting.
 
+pub mod api_token;
 pub(crate) mod cookies;
 pub(crate) mod csrf;
 pub mod password;

@@ -1,10 +1,12 @@
 //! Who is asking: the session cookie resolved to a user and their permissions.
 
 use super::cookies;
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{Request, State};
+use axum::http::header;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use ilacs_domain::access::{Principal, Role, Scope};
 use ilacs_store::UserRecord;
 use sha2::{Digest, Sha256};
@@ -54,32 +56,88 @@ pub(crate) fn principal_for(user: &UserRecord) -> Option<Principal> {
     Principal::new(user.id, user.username.as_str(), user.role, scope).ok()
 }
 
+/// A signed-in viewer for a stored user, or signed out if the stored role and scope
+/// disagree (which the store should never allow).
+fn viewer_for(user: UserRecord, session_hash: String) -> Viewer {
+    match principal_for(&user) {
+        Some(principal) => Viewer(Some(SignedIn {
+            user,
+            principal,
+            session_hash,
+        })),
+        None => {
+            tracing::warn!(user = %user.username, "stored role and scope disagree; treated as signed out");
+            Viewer::default()
+        }
+    }
+}
+
+async fn cookie_viewer(state: &AppState, cookie: Option<String>) -> Viewer {
+    let Some(token) = cookie else {
+        return Viewer::default();
+    };
+    let hash = token_hash(&token);
+    match state
+        .store
+        .session_user(&hash, chrono::Utc::now().timestamp())
+        .await
+    {
+        Ok(Some(user)) => viewer_for(user, hash),
+        Ok(None) => Viewer::default(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not read the session");
+            Viewer::default()
+        }
+    }
+}
+
+/// Pages: the session cookie says who is asking.
 pub(crate) async fn load(
     State(state): State<AppState>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let mut viewer = Viewer::default();
-    if let Some(token) = cookies::get(request.headers(), cookies::SESSION) {
-        let hash = token_hash(&token);
-        let now = chrono::Utc::now().timestamp();
-        match state.store.session_user(&hash, now).await {
-            Ok(Some(user)) => match principal_for(&user) {
-                Some(principal) => {
-                    viewer = Viewer(Some(SignedIn {
-                        user,
-                        principal,
-                        session_hash: hash,
-                    }))
+    let cookie = cookies::get(request.headers(), cookies::SESSION);
+    let viewer = cookie_viewer(&state, cookie).await;
+    request.extensions_mut().insert(viewer);
+    next.run(request).await
+}
+
+/// The API: an `Authorization: Bearer` token says who is asking. A browser's session
+/// cookie also counts, but only for reading: a cookie alone never changes anything
+/// through the API, so the API needs no CSRF tokens.
+pub(crate) async fn load_api(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let bearer = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string());
+    let viewer = match bearer {
+        Some(token) => {
+            let hash = token_hash(&token);
+            match state
+                .store
+                .api_token_user(&hash, chrono::Utc::now().timestamp())
+                .await
+            {
+                Ok(Some(user)) => viewer_for(user, String::new()),
+                Ok(None) => {
+                    return ApiError::InvalidToken.into_response();
                 }
-                None => {
-                    tracing::warn!(user = %user.username, "stored role and scope disagree; treated as signed out")
-                }
-            },
-            Ok(None) => {}
-            Err(e) => tracing::error!(error = %e, "could not read the session"),
+                Err(e) => return ApiError::from(e).into_response(),
+            }
         }
-    }
+        None if request.method().is_safe() => {
+            let cookie = cookies::get(request.headers(), cookies::SESSION);
+            cookie_viewer(&state, cookie).await
+        }
+        None => Viewer::default(),
+    };
     request.extensions_mut().insert(viewer);
     next.run(request).await
 }

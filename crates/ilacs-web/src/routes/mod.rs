@@ -71,7 +71,14 @@ pub(crate) fn router(state: AppState) -> Router {
             "/api/v1/local-authorities/{code}",
             get(api::local_authority),
         )
-        .layer(middleware::from_fn_with_state(state.clone(), session::load));
+        .route(
+            "/api/v1/local-authorities/{code}/audits",
+            get(audits::api_list).post(audits::api_create),
+        )
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::load_api,
+        ));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/{*path}", get(assets::asset))

@@ -381,3 +381,145 @@ async fn the_quarterly_summary_compares_grades_and_themes_with_the_quarter_befor
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("is not a quarter"));
 }
+
+fn upload(child: &str, overall: &str) -> String {
+    let domains: Vec<serde_json::Value> = DOMAINS
+        .iter()
+        .map(|d| serde_json::json!({"domain": d, "score": "good", "narrative": format!("Evidence for {d}.")}))
+        .collect();
+    serde_json::json!({
+        "template": "ilacs-quality",
+        "audit": {
+            "child_id": child, "team": "Assessment team 2", "worker": "Sam Worker",
+            "case_type": "help_and_protection", "auditor": "tm.mosaic", "date": "2026-11-02",
+            "domains": domains, "overall": overall,
+            "worked_well": "Clear plan.", "must_change": "Record supervision.",
+            "actions": [{"description": "Update the chronology", "owner": "worker", "due": "2026-11-30"}],
+            "themes": ["chronologies"]
+        }
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_case_management_system_loads_audits_with_an_api_token() {
+    use axum::http::Method;
+    let mut app = TestApp::new().await;
+    let path = "/api/v1/local-authorities/E09000002/audits";
+    let anonymous = app.api(Method::GET, path, None, None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert!(anonymous.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("Bearer"));
+    let bad = app
+        .api(Method::GET, path, Some("ilacs_not-a-token"), None)
+        .await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    assert!(bad.json()["error"].as_str().unwrap().contains("not valid"));
+
+    let devon = app.api_token("dcs.devon").await;
+    assert_eq!(
+        app.api(Method::GET, path, Some(&devon), None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.api(
+            Method::POST,
+            path,
+            Some(&devon),
+            Some(&upload("C-1", "good"))
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+
+    let token = app.api_token("qp.barking").await;
+    let created = app
+        .api(
+            Method::POST,
+            path,
+            Some(&token),
+            Some(&upload("MOSAIC-77", "good")),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let body = created.json();
+    assert_eq!(body["audit"]["child_id"], "MOSAIC-77");
+    assert_eq!(body["audit"]["auditor"], "tm.mosaic");
+    assert_eq!(body["created_by"], "qp.barking");
+    assert_eq!(body["version"], 1);
+    let openapi = app.get("/api/v1/openapi.json").await.json();
+    for field in openapi["components"]["schemas"]["StoredAudit"]["required"]
+        .as_array()
+        .unwrap()
+    {
+        assert!(
+            body.get(field.as_str().unwrap()).is_some(),
+            "the response lacks {field}"
+        );
+    }
+
+    let invalid = app
+        .api(
+            Method::POST,
+            path,
+            Some(&token),
+            Some(&upload("MOSAIC-78", "superb")),
+        )
+        .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(invalid.json()["fields"][0]["field"], "overall");
+    let malformed = app
+        .api(Method::POST, path, Some(&token), Some("{\"template\": 3"))
+        .await;
+    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+    assert!(malformed.json()["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("the body is not an audit upload"));
+
+    let listed = app
+        .api(
+            Method::GET,
+            &format!("{path}?from=2026-11-01&to=2026-11-30"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert_eq!(listed.json().as_array().unwrap().len(), 1);
+    let wrong_date = app
+        .api(
+            Method::GET,
+            &format!("{path}?from=1/11/2026"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(wrong_date.status, StatusCode::BAD_REQUEST);
+
+    // A browser session reads the API, but a cookie alone never changes anything
+    // through it: that is what keeps the API safe from cross-site requests.
+    app.sign_in("qp.barking").await;
+    assert_eq!(
+        app.api(Method::GET, path, None, None).await.status,
+        StatusCode::OK
+    );
+    let by_cookie = app
+        .api(Method::POST, path, None, Some(&upload("C-2", "good")))
+        .await;
+    assert_eq!(by_cookie.status, StatusCode::UNAUTHORIZED);
+    let log = app
+        .store
+        .access_log(
+            Some(&ilacs_domain::authority::LaCode::parse("301").unwrap()),
+            10,
+        )
+        .await
+        .unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.entry.username == "qp.barking" && e.entry.record_kind == "case_audit"));
+}

@@ -134,6 +134,51 @@ impl TestApp {
         self.address = address.parse().unwrap();
     }
 
+    /// Issues an API token for a user, as `ilacs users token` does.
+    pub async fn api_token(&self, username: &str) -> String {
+        let user = self
+            .store
+            .user_by_username(&Username::parse(username).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let issued = ilacs_web::api_token::issue();
+        self.store
+            .create_api_token(&ilacs_store::NewApiToken {
+                token_hash: issued.hash,
+                user_id: user.id,
+                name: "test".into(),
+                created_at: chrono::Utc::now().timestamp(),
+                expires_at: chrono::Utc::now().timestamp() + 3600,
+                actor: "test".into(),
+            })
+            .await
+            .unwrap();
+        issued.token
+    }
+
+    /// A JSON API call, with a bearer token if given (cookies are sent as usual).
+    pub async fn api(
+        &mut self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> TestResponse {
+        let mut builder = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let request = match body {
+            Some(b) => builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
+            None => builder.body(Body::empty()),
+        }
+        .unwrap();
+        self.request(request).await
+    }
+
     /// Forgets every cookie: a different browser.
     pub fn new_browser(&mut self) {
         self.cookies.clear();

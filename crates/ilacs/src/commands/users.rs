@@ -3,7 +3,7 @@ use anyhow::{bail, Context};
 use ilacs_domain::access::{Role, Scope};
 use ilacs_domain::authority::{AuthorityRef, LaCode, LocalAuthority, RegionId};
 use ilacs_domain::user::{NewPassword, Username};
-use ilacs_store::{NewUser, Store};
+use ilacs_store::{NewApiToken, NewUser, Store};
 use std::io::Read;
 
 /// The LA a three-digit or area code names.
@@ -122,6 +122,38 @@ pub async fn run(what: UsersCommand) -> anyhow::Result<()> {
                 );
             }
             println!("{} users", users.len());
+            Ok(())
+        }
+        UsersCommand::Token {
+            database,
+            username,
+            name,
+            days,
+        } => {
+            let username = Username::parse(&username)?;
+            if name.trim().is_empty() {
+                bail!("--name must say what the token is for");
+            }
+            let store = ilacs_store::open(&database.database).await?;
+            let user = store
+                .user_by_username(&username)
+                .await?
+                .with_context(|| format!("there is no user called {username}"))?;
+            let issued = ilacs_web::api_token::issue();
+            let now = chrono::Utc::now().timestamp();
+            store
+                .create_api_token(&NewApiToken {
+                    token_hash: issued.hash,
+                    user_id: user.id,
+                    name: name.trim().to_string(),
+                    created_at: now,
+                    expires_at: now + i64::from(days) * 24 * 60 * 60,
+                    actor: "ilacs users token".into(),
+                })
+                .await?;
+            println!("API token for {username} ({}), valid for {days} days:", name.trim());
+            println!("{}", issued.token);
+            println!("Send it as the header 'Authorization: Bearer TOKEN'. It is not shown again.");
             Ok(())
         }
         UsersCommand::SetRole {
