@@ -101,79 +101,115 @@ fn scale_view(scale: &Scale) -> Value {
     }
 }
 
-struct FormPage<'a> {
-    la: &'a LocalAuthority,
-    template: &'a AuditTemplate,
-    heading: String,
-    action: String,
-    draft: NewAudit,
-    errors: Vec<Value>,
+/// Which form: it decides the heading, where the form posts and what it holds fixed.
+enum FormKind<'a> {
+    New,
     /// Moderations audit a given case: its details are shown, not asked.
-    locked_case: Option<&'a Audit>,
-    version: Option<i64>,
+    Moderate(&'a StoredAudit),
+    Edit {
+        record: &'a StoredAudit,
+        version: i64,
+    },
 }
 
-fn render_form(
-    viewer: &Viewer,
-    csrf: &CsrfToken,
-    page: FormPage<'_>,
-    status: StatusCode,
-) -> Result<Response, PageError> {
-    let d = &page.draft;
-    let domains: Vec<Value> = page
-        .template
-        .domains()
-        .iter()
-        .map(|domain| {
-            let entered = d.domains.iter().find(|s| s.domain == domain.key.as_str());
-            json!({
-                "key": domain.key.as_str(),
-                "title": domain.title,
-                "guidance": domain.guidance,
-                "na_allowed": domain.not_applicable_allowed,
-                "score": entered.map(|s| s.score.as_str()).unwrap_or(""),
-                "narrative": entered.map(|s| s.narrative.as_str()).unwrap_or(""),
-            })
-        })
-        .collect();
-    let mut actions: Vec<Value> = d
-        .actions
-        .iter()
-        .map(|a| json!({"description": a.description, "owner": a.owner, "due": a.due}))
-        .collect();
-    actions.resize(
-        ACTION_ROWS.max(actions.len()),
-        json!({"description": "", "owner": "", "due": ""}),
-    );
-    // Errors on themes.N point at the one themes field.
-    let errors: Vec<Value> = page
-        .errors
-        .into_iter()
-        .map(|mut e| {
-            if e["field"]
-                .as_str()
-                .is_some_and(|f| f.starts_with("themes."))
-            {
-                e["field"] = json!("themes");
+struct FormPage<'a> {
+    viewer: &'a Viewer,
+    csrf: &'a CsrfToken,
+    la: &'a LocalAuthority,
+    template: &'a AuditTemplate,
+    kind: FormKind<'a>,
+}
+
+impl FormPage<'_> {
+    fn heading(&self) -> String {
+        match &self.kind {
+            FormKind::New => "Record a case audit".to_string(),
+            FormKind::Moderate(first) => format!("Moderate the audit of {}", first.audit.child()),
+            FormKind::Edit { record, .. } => {
+                format!("Change the audit of {}", record.audit.child())
             }
-            e
-        })
-        .collect();
-    let locked = page.locked_case.map(|a| {
-        json!({
-            "child": a.child().as_str(),
-            "team": a.case().team.as_str(),
-            "worker": a.case().worker,
-            "case_type": a.case().case_type.label(),
-        })
-    });
-    let html = PageFrame { viewer, csrf, current_nav: "audits" }.render(
+        }
+    }
+
+    fn action(&self) -> String {
+        match &self.kind {
+            FormKind::New => format!("{}?template={}", base(self.la), self.template.key()),
+            FormKind::Moderate(first) => format!("{}/{}/moderate", base(self.la), first.id),
+            FormKind::Edit { record, .. } => format!("{}/{}", base(self.la), record.id),
+        }
+    }
+
+    /// The form, with any problems in the draft; what was typed is kept.
+    fn render(
+        &self,
+        d: &NewAudit,
+        errors: Vec<Value>,
+        status: StatusCode,
+    ) -> Result<Response, PageError> {
+        let page = self;
+
+        let domains: Vec<Value> = page
+            .template
+            .domains()
+            .iter()
+            .map(|domain| {
+                let entered = d.domains.iter().find(|s| s.domain == domain.key.as_str());
+                json!({
+                    "key": domain.key.as_str(),
+                    "title": domain.title,
+                    "guidance": domain.guidance,
+                    "na_allowed": domain.not_applicable_allowed,
+                    "score": entered.map(|s| s.score.as_str()).unwrap_or(""),
+                    "narrative": entered.map(|s| s.narrative.as_str()).unwrap_or(""),
+                })
+            })
+            .collect();
+        let mut actions: Vec<Value> = d
+            .actions
+            .iter()
+            .map(|a| json!({"description": a.description, "owner": a.owner, "due": a.due}))
+            .collect();
+        actions.resize(
+            ACTION_ROWS.max(actions.len()),
+            json!({"description": "", "owner": "", "due": ""}),
+        );
+        // Errors on themes.N point at the one themes field.
+        let errors: Vec<Value> = errors
+            .into_iter()
+            .map(|mut e| {
+                if e["field"]
+                    .as_str()
+                    .is_some_and(|f| f.starts_with("themes."))
+                {
+                    e["field"] = json!("themes");
+                }
+                e
+            })
+            .collect();
+        let locked_case = match &page.kind {
+            FormKind::Moderate(first) => Some(&first.audit),
+            _ => None,
+        };
+        let version = match &page.kind {
+            FormKind::Edit { version, .. } => Some(*version),
+            _ => None,
+        };
+        let heading = page.heading();
+        let locked = locked_case.map(|a| {
+            json!({
+                "child": a.child().as_str(),
+                "team": a.case().team.as_str(),
+                "worker": a.case().worker,
+                "case_type": a.case().case_type.label(),
+            })
+        });
+        let html = PageFrame { viewer: page.viewer, csrf: page.csrf, current_nav: "audits" }.render(
         "audit_form.html",
-        &page.heading,
+        &heading,
         json!({
             "la": {"code": page.la.gss_code.as_str(), "name": page.la.name},
-            "heading": page.heading,
-            "action": page.action,
+            "heading": heading,
+            "action": page.action(),
             "template": {"key": page.template.key().as_str(), "name": page.template.name(), "scale": scale_view(page.template.scale())},
             "values": {
                 "child_id": d.child_id, "team": d.team, "worker": d.worker, "case_type": d.case_type,
@@ -186,11 +222,12 @@ fn render_form(
             "domains": domains,
             "actions": actions,
             "locked_case": locked,
-            "version": page.version,
+            "version": version,
             "errors": errors,
         }),
     )?;
-    Ok((status, html).into_response())
+        Ok((status, html).into_response())
+    }
 }
 
 fn field_errors(errors: &ilacs_domain::audit::FieldErrors) -> Vec<Value> {
@@ -228,21 +265,14 @@ pub(crate) async fn new_form(
     let template = template(&key)?;
     let mut draft = NewAudit::for_template(template);
     draft.date = state.today().format("%d/%m/%Y").to_string();
-    render_form(
-        &viewer,
-        &csrf,
-        FormPage {
-            la: &la,
-            template,
-            heading: "Record a case audit".into(),
-            action: format!("{}?template={}", base(&la), template.key()),
-            draft,
-            errors: vec![],
-            locked_case: None,
-            version: None,
-        },
-        StatusCode::OK,
-    )
+    let form = FormPage {
+        viewer: &viewer,
+        csrf: &csrf,
+        la: &la,
+        template,
+        kind: FormKind::New,
+    };
+    form.render(&draft, vec![], StatusCode::OK)
 }
 
 pub(crate) async fn create(
@@ -256,27 +286,18 @@ pub(crate) async fn create(
     let la = authority(&state, &code).await?;
     allow(&viewer, Action::Write, &la, &base(&la))?;
     let template = template(&query.template)?;
-    let draft = draft_from_form(&fields, template, &auditor_of(&viewer)?);
-    let page = |draft: NewAudit, errors| FormPage {
+    let auditor = auditor_of(&viewer)?;
+    let draft = draft_from_form(&fields, template, &auditor);
+    let form = FormPage {
+        viewer: &viewer,
+        csrf: &csrf,
         la: &la,
         template,
-        heading: "Record a case audit".into(),
-        action: format!("{}?template={}", base(&la), template.key()),
-        draft,
-        errors,
-        locked_case: None,
-        version: None,
+        kind: FormKind::New,
     };
     let audit = match draft.parse(template) {
         Ok(a) => a,
-        Err(e) => {
-            return render_form(
-                &viewer,
-                &csrf,
-                page(draft, field_errors(&e)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        }
+        Err(e) => return form.render(&draft, field_errors(&e), StatusCode::UNPROCESSABLE_ENTITY),
     };
     let stored = state
         .store
@@ -284,7 +305,7 @@ pub(crate) async fn create(
             la: la.la_code.clone(),
             audit,
             moderates: None,
-            actor: auditor_of(&viewer)?.to_string(),
+            actor: auditor.to_string(),
         })
         .await?;
     Ok(Redirect::to(&format!("{}/{}", base(&la), stored.id)).into_response())
@@ -310,21 +331,14 @@ pub(crate) async fn moderate_form(
     let mut draft = NewAudit::for_template(template);
     draft.date = state.today().format("%d/%m/%Y").to_string();
     // Blind: the moderator sees the case, never the first auditor's grades.
-    render_form(
-        &viewer,
-        &csrf,
-        FormPage {
-            la: &la,
-            template,
-            heading: format!("Moderate the audit of {}", first.audit.child()),
-            action: format!("{}/{id}/moderate", base(&la)),
-            draft,
-            errors: vec![],
-            locked_case: Some(&first.audit),
-            version: None,
-        },
-        StatusCode::OK,
-    )
+    let form = FormPage {
+        viewer: &viewer,
+        csrf: &csrf,
+        la: &la,
+        template,
+        kind: FormKind::Moderate(&first),
+    };
+    form.render(&draft, vec![], StatusCode::OK)
 }
 
 pub(crate) async fn moderate(
@@ -338,32 +352,24 @@ pub(crate) async fn moderate(
     allow(&viewer, Action::Write, &la, &base(&la))?;
     let first = stored(&state, &la, id).await?;
     let template = template(first.audit.template().as_str())?;
-    let mut draft = draft_from_form(&fields, template, &auditor_of(&viewer)?);
+    let auditor = auditor_of(&viewer)?;
+    let mut draft = draft_from_form(&fields, template, &auditor);
+    // The case is the first audit's, whatever the form says.
     let case = first.audit.case();
     draft.child_id = case.child.to_string();
     draft.team = case.team.to_string();
     draft.worker = case.worker.clone();
     draft.case_type = case.case_type.key().to_string();
-    let page = |draft: NewAudit, errors| FormPage {
+    let form = FormPage {
+        viewer: &viewer,
+        csrf: &csrf,
         la: &la,
         template,
-        heading: format!("Moderate the audit of {}", first.audit.child()),
-        action: format!("{}/{id}/moderate", base(&la)),
-        draft,
-        errors,
-        locked_case: Some(&first.audit),
-        version: None,
+        kind: FormKind::Moderate(&first),
     };
     let audit = match draft.parse(template) {
         Ok(a) => a,
-        Err(e) => {
-            return render_form(
-                &viewer,
-                &csrf,
-                page(draft, field_errors(&e)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        }
+        Err(e) => return form.render(&draft, field_errors(&e), StatusCode::UNPROCESSABLE_ENTITY),
     };
     let created = state
         .store
@@ -371,19 +377,16 @@ pub(crate) async fn moderate(
             la: la.la_code.clone(),
             audit,
             moderates: Some(first.id),
-            actor: auditor_of(&viewer)?.to_string(),
+            actor: auditor.to_string(),
         })
         .await;
     match created {
         Ok(m) => Ok(Redirect::to(&format!("{}/{}", base(&la), m.id)).into_response()),
         Err(StoreError::Invalid(message)) | Err(StoreError::Duplicate(message)) => {
-            let errors = vec![
-                json!({"field": "overall", "message": format!("This moderation cannot be saved: {message}.")}),
-            ];
-            render_form(
-                &viewer,
-                &csrf,
-                page(draft, errors),
+            let message = format!("This moderation cannot be saved: {message}.");
+            form.render(
+                &draft,
+                vec![json!({"field": "overall", "message": message})],
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
@@ -409,21 +412,18 @@ pub(crate) async fn edit_form(
     let record = stored(&state, &la, id).await?;
     log(&state, &viewer, &la, &format!("{}/audits/{id}", la.la_code)).await?;
     let template = template(record.audit.template().as_str())?;
-    render_form(
-        &viewer,
-        &csrf,
-        FormPage {
-            la: &la,
-            template,
-            heading: format!("Change the audit of {}", record.audit.child()),
-            action: format!("{}/{id}", base(&la)),
-            draft: draft_from_audit(&record.audit),
-            errors: vec![],
-            locked_case: None,
-            version: Some(record.version),
-        },
-        StatusCode::OK,
-    )
+    let kind = FormKind::Edit {
+        record: &record,
+        version: record.version,
+    };
+    let form = FormPage {
+        viewer: &viewer,
+        csrf: &csrf,
+        la: &la,
+        template,
+        kind,
+    };
+    form.render(&draft_from_audit(&record.audit), vec![], StatusCode::OK)
 }
 
 pub(crate) async fn update(
@@ -441,46 +441,41 @@ pub(crate) async fn update(
         .iter()
         .find(|(k, _)| k == "version")
         .and_then(|(_, v)| v.parse().ok())
-        .ok_or_else(|| PageError::BadRequest("The form is missing the audit's version. Open the audit again and make your change.".into()))?;
+        .ok_or_else(|| {
+            PageError::BadRequest(
+                "The form is missing the audit's version. Open the audit again and make your change.".into(),
+            )
+        })?;
     // Keep who audited: an edit corrects the audit, it does not change its author.
     let draft = draft_from_form(&fields, template, record.audit.auditor());
-    let page = |draft: NewAudit, errors| FormPage {
+    let form = FormPage {
+        viewer: &viewer,
+        csrf: &csrf,
         la: &la,
         template,
-        heading: format!("Change the audit of {}", record.audit.child()),
-        action: format!("{}/{id}", base(&la)),
-        draft,
-        errors,
-        locked_case: None,
-        version: Some(version),
+        kind: FormKind::Edit {
+            record: &record,
+            version,
+        },
     };
     let audit = match draft.parse(template) {
         Ok(a) => a,
-        Err(e) => {
-            return render_form(
-                &viewer,
-                &csrf,
-                page(draft, field_errors(&e)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        }
+        Err(e) => return form.render(&draft, field_errors(&e), StatusCode::UNPROCESSABLE_ENTITY),
     };
+    let actor = auditor_of(&viewer)?;
     match state
         .store
-        .update_audit(
-            &la.la_code,
-            id,
-            version,
-            &audit,
-            auditor_of(&viewer)?.as_str(),
-        )
+        .update_audit(&la.la_code, id, version, &audit, actor.as_str())
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("{}/{id}", base(&la))).into_response()),
         Err(StoreError::Conflict(message)) | Err(StoreError::Invalid(message)) => {
             // Nothing is lost: the user's version is shown again with the reason.
-            let errors = vec![json!({"field": "child_id", "message": message})];
-            render_form(&viewer, &csrf, page(draft, errors), StatusCode::CONFLICT)
+            form.render(
+                &draft,
+                vec![json!({"field": "child_id", "message": message})],
+                StatusCode::CONFLICT,
+            )
         }
         Err(e) => Err(e.into()),
     }
