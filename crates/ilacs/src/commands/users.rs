@@ -151,7 +151,10 @@ pub async fn run(what: UsersCommand) -> anyhow::Result<()> {
                     actor: "ilacs users token".into(),
                 })
                 .await?;
-            println!("API token for {username} ({}), valid for {days} days:", name.trim());
+            println!(
+                "API token for {username} ({}), valid for {days} days:",
+                name.trim()
+            );
             println!("{}", issued.token);
             println!("Send it as the header 'Authorization: Bearer TOKEN'. It is not shown again.");
             Ok(())

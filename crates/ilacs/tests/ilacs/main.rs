@@ -1,11 +1,14 @@
 //! End-to-end tests of the `ilacs` program as users and operators meet it: the
-//! command line run as a process (`cli`), and a browser journey through `ilacs demo`
-//! driven by headless Chromium over WebDriver (`browser`).
+//! command line run as a process (`cli`), and browser journeys through `ilacs demo`
+//! driven by headless Chromium over WebDriver (`browser`: a director; `browser_audits`:
+//! case audits and their moderation; the shared steps are in `browser_support`).
 //!
-//! The browser test needs ChromeDriver and Chromium (`CHROMEDRIVER` and `CHROMIUM`,
-//! else /usr/bin/chromedriver and /usr/bin/chromium). Without them it is skipped,
-//! unless `ILACS_REQUIRE_BROWSER=1`, when it fails.
+//! The browser tests need ChromeDriver and Chromium (`CHROMEDRIVER` and `CHROMIUM`,
+//! else /usr/bin/chromedriver and /usr/bin/chromium). Without them they are skipped,
+//! unless `ILACS_REQUIRE_BROWSER=1`, when they fail.
 
 mod browser;
+mod browser_audits;
+mod browser_support;
 mod cli;
 mod support;

@@ -1,4 +1,7 @@
-//! `ilacs demo`: the real reference data and a handful of users across the roles.
+//! `ilacs demo`: the real reference data, a handful of users across the roles, and a
+//! year of Devon's case audits ([`audits`]).
+
+mod audits;
 
 use super::serve::serve_with;
 use super::users::scope_for;
@@ -63,8 +66,30 @@ const DEMO_USERS: &[DemoUser] = &[
         None,
     ),
     user(
+        "qp.devon",
+        "Morgan Ellis (quality and performance lead)",
+        Role::LaQualityPerformance,
+        Some("878"),
+        None,
+    ),
+    // The team managers who audit Devon's cases (audits::AUDITORS).
+    user(
         "auditor.devon",
         "Alex Moore (team manager)",
+        Role::LaAuditor,
+        Some("878"),
+        None,
+    ),
+    user(
+        "tm.exeter.devon",
+        "Kit Harrow (team manager)",
+        Role::LaAuditor,
+        Some("878"),
+        None,
+    ),
+    user(
+        "tm.north.devon",
+        "Jude Penhale (team manager)",
         Role::LaAuditor,
         Some("878"),
         None,
@@ -106,8 +131,9 @@ const DEMO_USERS: &[DemoUser] = &[
     ),
 ];
 
-/// Loads the shipped reference data and creates (or resets) the demo users with one
-/// fresh password, which it returns.
+/// Loads the shipped reference data, creates (or resets) the demo users with one fresh
+/// password, which it returns, and records Devon's year of case audits if Devon has
+/// none.
 pub async fn prepare(store: &dyn Store) -> anyhow::Result<String> {
     let (data, source) = crate::reference::load(None, None)?;
     let summary = store
@@ -149,6 +175,8 @@ pub async fn prepare(store: &dyn Store) -> anyhow::Result<String> {
             Err(e) => return Err(e).context("could not create the demo users"),
         }
     }
+    let today = chrono::Utc::now().date_naive();
+    println!("{}", audits::ensure(store, today).await?);
     Ok(password)
 }
 
@@ -169,4 +197,25 @@ pub async fn run(serve: &ServeArgs) -> anyhow::Result<()> {
     }
     println!();
     serve_with(serve, store).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_demo_auditor_is_a_devon_user_who_may_record_audits() {
+        for auditor in audits::MODERATORS {
+            let user = DEMO_USERS
+                .iter()
+                .find(|u| u.name == auditor.username)
+                .unwrap_or_else(|| panic!("{} is not a demo user", auditor.username));
+            assert_eq!(user.la, Some(audits::DEVON), "{}", user.name);
+            assert!(
+                matches!(user.role, Role::LaAuditor | Role::LaQualityPerformance),
+                "{}",
+                user.name
+            );
+        }
+    }
 }
