@@ -13,6 +13,7 @@ pub mod framework;
 pub mod grade;
 pub mod inspection;
 pub mod reference;
+pub mod self_evaluation;
 pub mod user;
 
 pub use grade::{Grade, ParseGradeError};

@@ -1118,7 +1118,14 @@ impl Store for SqlStore {
         if current.version != expected_version {
             return Err(conflict(&current.updated_by, current.updated_at));
         }
-        // The rules a moderation was created under still hold, from either side.
+        // Once moderated, the first audit is a record of what its auditor judged: changing
+        // it afterwards would let grades be brought into line with the moderator's.
+        if moderates.is_none() && pair.iter().any(|a| a.id != id) {
+            return Err(StoreError::Invalid(
+                "this audit has been moderated, so it can no longer be changed".into(),
+            ));
+        }
+        // The rules a moderation was created under still hold.
         if let Some(other) = pair.iter().find(|a| a.id != id) {
             let checked = if moderates.is_some() {
                 ModerationPair::new(&other.audit, &audit)
