@@ -44,11 +44,22 @@ fn thousands(n: i64) -> String {
     }
 }
 
+/// A theme key as words: "voice-of-the-child" → "Voice of the child".
+fn theme_label(key: &str) -> String {
+    let words = key.replace('-', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 pub(crate) fn register(env: &mut Environment<'static>) {
     env.add_filter("uk_date", |s: String| uk_date(&s));
     env.add_filter("grade_label", |s: String| grade_label(&s));
     env.add_filter("grade_tag_class", |s: String| grade_tag_class(&s));
     env.add_filter("thousands", thousands);
+    env.add_filter("theme_label", |s: String| theme_label(&s));
 }
 
 #[cfg(test)]
@@ -68,5 +79,7 @@ mod tests {
             "Requires improvement to be good"
         );
         assert_eq!(grade_tag_class("inadequate"), "govuk-tag--red");
+        assert_eq!(theme_label("voice-of-the-child"), "Voice of the child");
+        assert_eq!(theme_label(""), "");
     }
 }

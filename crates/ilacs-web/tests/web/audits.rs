@@ -163,8 +163,8 @@ async fn an_auditor_records_an_audit_and_sees_every_problem_at_once() {
         .body
         .contains("Record supervision decisions on the file"));
     assert!(
-        page.body.contains("voice-of-the-child"),
-        "themes are normalised"
+        page.body.contains(">Voice of the child</strong>"),
+        "themes are normalised, and shown as words"
     );
     let list = app.get(AUDITS).await;
     assert!(list.body.contains(">CHILD-001</a>"));
@@ -209,6 +209,17 @@ async fn moderation_is_blind_by_another_auditor_and_feeds_the_agreement_report()
 
     app.new_browser();
     app.sign_in("qp.barking").await;
+    let queue = app.get(&format!("{AUDITS}/moderation")).await;
+    let waiting = &queue.body[queue.body.find("id=\"waiting\"").unwrap()..];
+    assert!(
+        waiting.contains(&format!("href=\"{moderate}\">Moderate CHILD-002</a>")),
+        "{waiting}"
+    );
+    let first_page = app.get(&first).await;
+    assert!(
+        !first_page.body.contains("/moderate\""),
+        "no way into moderation from the graded audit"
+    );
     let form = app.get(&moderate).await;
     assert!(form.body.contains("CHILD-002"));
     assert!(
@@ -373,7 +384,7 @@ async fn the_quarterly_summary_compares_grades_and_themes_with_the_quarter_befor
     );
     assert!(overall.contains(">Better<"));
     let themes = &page.body[page.body.find("id=\"themes\"").unwrap()..];
-    assert!(themes.contains(">voice-of-the-child</th><td class=\"govuk-table__cell govuk-table__cell--numeric\">2</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">1</td>"), "{themes}");
+    assert!(themes.contains(">Voice of the child</th><td class=\"govuk-table__cell govuk-table__cell--numeric\">2</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">1</td>"), "{themes}");
 
     let earlier = app.get(&format!("{AUDITS}/summary?quarter=2026-Q3")).await;
     assert_eq!(earlier.h1(), "Audit summary: July to September 2026");

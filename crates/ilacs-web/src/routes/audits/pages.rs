@@ -99,8 +99,8 @@ pub(crate) async fn show(
             "moderates": record.moderates,
             "moderation_id": moderation.map(|m| m.id),
             "moderated_overall": moderation.map(|m| score_view(&m.audit.overall())),
-            "can_moderate": can_write && record.moderates.is_none() && moderation.is_none(),
-            "can_edit": can_write,
+            // A moderated first audit is a record of its auditor's judgement: fixed.
+            "can_edit": can_write && moderation.is_none(),
             "template_name": template.map(|t| t.name()).unwrap_or(audit.template().as_str()),
             "case": {
                 "child": audit.child().as_str(),

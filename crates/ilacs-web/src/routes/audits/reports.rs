@@ -65,6 +65,30 @@ pub(crate) async fn moderation(
         })
         .collect();
     let report = moderation_report(&pairs);
+    // Audits still to moderate, without their grades, so a moderator starts blind; an
+    // auditor never moderates their own.
+    let me = viewer
+        .signed_in()
+        .map(|s| s.user.username.to_string())
+        .unwrap_or_default();
+    let moderated: std::collections::HashSet<i64> =
+        all.iter().filter_map(|a| a.moderates).collect();
+    let waiting: Vec<Value> = all
+        .iter()
+        .filter(|a| {
+            a.moderates.is_none() && !moderated.contains(&a.id) && a.audit.auditor().as_str() != me
+        })
+        .map(|a| {
+            json!({
+                "id": a.id,
+                "date": a.audit.date().to_string(),
+                "child": a.audit.child().as_str(),
+                "team": a.audit.case().team.as_str(),
+                "auditor": a.audit.auditor().as_str(),
+            })
+        })
+        .collect();
+    let can_moderate = allow(&viewer, Action::Write, &la, "").is_ok();
     let agreement = |a: &ilacs_domain::audit::Agreement| json!({"exact": rate_text(a.exact), "within_one": rate_text(a.within_one)});
     let html = PageFrame { viewer: &viewer, csrf: &csrf, current_nav: "audits" }.render(
         "audit_moderation.html",
@@ -72,6 +96,7 @@ pub(crate) async fn moderation(
         json!({
             "la": {"code": la.gss_code.as_str(), "name": la.name},
             "pairs": report.pairs,
+            "waiting": if can_moderate { waiting } else { Vec::new() },
             "overall": agreement(&report.overall),
             "domains": report.domains.iter().map(|d| json!({"title": domain_title(d.domain.as_str()), "agreement": agreement(&d.agreement)})).collect::<Vec<_>>(),
             "auditors": report.auditors.iter().map(|a| json!({"auditor": a.auditor.as_str(), "overall": agreement(&a.overall), "domains": agreement(&a.domains)})).collect::<Vec<_>>(),
