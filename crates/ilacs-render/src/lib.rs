@@ -45,6 +45,10 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "audit_view.html",
     "audit_moderation.html",
     "audit_summary.html",
+    "sef_overview.html",
+    "sef_version.html",
+    "sef_section.html",
+    "sef_review.html",
 ];
 
 fn escape_html(text: &str) -> String {

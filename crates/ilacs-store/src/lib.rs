@@ -11,16 +11,17 @@ pub use error::StoreError;
 pub use ilacs_domain::reference::ReferenceData;
 pub use records::{
     AccessEntry, Counts, ImportSummary, LaOverview, NewAccessEntry, NewApiToken, NewCaseAudit,
-    NewUser, StoredAudit, UserRecord,
+    NewUser, SefSummary, SharedSef, StoredAudit, StoredSef, UserRecord,
 };
 pub use sql::SqlStore;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use ilacs_domain::access::Role;
+use ilacs_domain::access::{Role, SefStage};
 use ilacs_domain::audit::Audit;
 use ilacs_domain::authority::{AuthorityRef, LaCode, LocalAuthority, Region, RegionId};
 use ilacs_domain::inspection::Activity;
+use ilacs_domain::self_evaluation::{FinancialYear, SelfEvaluation};
 use ilacs_domain::user::Username;
 use std::sync::Arc;
 
@@ -154,6 +155,53 @@ pub trait Store: Send + Sync {
         audit: &Audit,
         actor: &str,
     ) -> Result<StoredAudit, StoreError>;
+
+    // Self-evaluations ---------------------------------------------------------------
+
+    /// Saves a new version, at draft (a fresh one from `SelfEvaluation::new`,
+    /// `new_version_from` or `next_year_from`), with row_version 1. A version number the
+    /// LA's year already has is [`StoreError::Duplicate`] (of two people starting a new
+    /// version at once, one wins); a version that is not a draft, or of an LA that is not
+    /// known, is [`StoreError::Invalid`].
+    async fn create_self_evaluation(
+        &self,
+        sef: &SelfEvaluation,
+        actor: &str,
+    ) -> Result<StoredSef, StoreError>;
+
+    /// One version of an LA's self-evaluation for a year; `version: None` means the
+    /// newest version of that year.
+    async fn self_evaluation(
+        &self,
+        la: &LaCode,
+        year: FinancialYear,
+        version: Option<u32>,
+    ) -> Result<Option<StoredSef>, StoreError>;
+
+    /// Every version of every year for the LA, newest year then newest version first.
+    async fn self_evaluations(&self, la: &LaCode) -> Result<Vec<SefSummary>, StoreError>;
+
+    /// Replaces a stored version (matched by LA, year and version) if its row_version is
+    /// still `expected_row_version`; otherwise [`StoreError::Conflict`] saying who changed
+    /// it and when. A version that is not a draft keeps its content: only its stage moves
+    /// forward, with the steps the domain's lifecycle records added to its history
+    /// ([`StoreError::Invalid`] otherwise). Bumps row_version and records `actor` and the
+    /// time. A version not stored is [`StoreError::NotFound`].
+    async fn save_self_evaluation(
+        &self,
+        sef: &SelfEvaluation,
+        expected_row_version: i64,
+        actor: &str,
+    ) -> Result<StoredSef, StoreError>;
+
+    /// Self-evaluations at or beyond `at_least` in the LAs of a region (for Ofsted and
+    /// alliance readers): the newest such version per LA and year, by LA name, then
+    /// newest year first.
+    async fn shared_self_evaluations(
+        &self,
+        region: &RegionId,
+        at_least: SefStage,
+    ) -> Result<Vec<SharedSef>, StoreError>;
 }
 
 /// Opens the store a URL names: `sqlite://PATH` (created if missing) or

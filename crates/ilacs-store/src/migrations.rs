@@ -9,6 +9,10 @@ const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_initial.sql")),
     (2, include_str!("../migrations/sqlite/0002_case_audits.sql")),
     (3, include_str!("../migrations/sqlite/0003_api_tokens.sql")),
+    (
+        4,
+        include_str!("../migrations/sqlite/0004_self_evaluations.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_initial.sql")),
@@ -19,6 +23,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         3,
         include_str!("../migrations/postgres/0003_api_tokens.sql"),
+    ),
+    (
+        4,
+        include_str!("../migrations/postgres/0004_self_evaluations.sql"),
     ),
 ];
 

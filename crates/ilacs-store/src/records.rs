@@ -1,9 +1,10 @@
 //! The records the store reads and writes, beyond the domain's own types.
 
-use ilacs_domain::access::Role;
+use ilacs_domain::access::{Role, SefStage};
 use ilacs_domain::audit::Audit;
 use ilacs_domain::authority::{LaCode, LocalAuthority, RegionId};
 use ilacs_domain::inspection::Activity;
+use ilacs_domain::self_evaluation::{FinancialYear, SelfEvaluation};
 use ilacs_domain::user::Username;
 use serde_json::json;
 
@@ -144,4 +145,36 @@ pub struct NewApiToken {
     pub created_at: i64,
     pub expires_at: i64,
     pub actor: String,
+}
+
+/// A stored version of a self-evaluation. `row_version` starts at 1 and goes up with
+/// each save; pass it back to [`crate::Store::save_self_evaluation`] to save over this
+/// copy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSef {
+    pub id: i64,
+    pub sef: SelfEvaluation,
+    pub row_version: i64,
+    pub created_by: String,
+    pub updated_at: i64,
+    pub updated_by: String,
+}
+
+/// One version of a self-evaluation, for lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SefSummary {
+    pub id: i64,
+    pub year: FinancialYear,
+    pub version: u32,
+    pub stage: SefStage,
+    pub updated_at: i64,
+    pub updated_by: String,
+}
+
+/// A version shared beyond its LA, with the LA it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedSef {
+    pub la_code: LaCode,
+    pub la_name: String,
+    pub summary: SefSummary,
 }

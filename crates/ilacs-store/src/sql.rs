@@ -3,15 +3,17 @@
 //! CONFLICT`, `RETURNING`), values are text, integers and 0/1 flags, and only the
 //! migrations, connection set-up and how a write locks what it checks differ.
 
+mod self_evaluations;
+
 use crate::migrations::migrate;
 use crate::records::{
     AccessEntry, ImportSummary, LaOverview, NewAccessEntry, NewApiToken, NewCaseAudit, NewUser,
-    StoredAudit, UserRecord,
+    SefSummary, SharedSef, StoredAudit, StoredSef, UserRecord,
 };
 use crate::{Store, StoreError};
 use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate};
-use ilacs_domain::access::Role;
+use ilacs_domain::access::{Role, SefStage};
 use ilacs_domain::audit::{
     Audit, AuditTemplate, AuditTemplates, FieldErrors, ModerationPair, NewAudit, TemplateKey,
 };
@@ -19,6 +21,7 @@ use ilacs_domain::authority::{AuthorityRef, GssCode, LaCode, LocalAuthority, Reg
 use ilacs_domain::grade::Grade;
 use ilacs_domain::inspection::{Activity, ActivityKind, Judgement, Judgements};
 use ilacs_domain::reference::ReferenceData;
+use ilacs_domain::self_evaluation::{FinancialYear, SelfEvaluation};
 use ilacs_domain::user::Username;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Executor, Row, Transaction};
@@ -299,9 +302,10 @@ fn uk_time(unix: i64) -> String {
     local.format("%H:%M on %-d %B %Y").to_string()
 }
 
-fn conflict(updated_by: &str, updated_at: i64) -> StoreError {
+/// A save refused because `what` ("audit", "self-evaluation") changed since it was read.
+fn conflict(what: &str, updated_by: &str, updated_at: i64) -> StoreError {
     StoreError::Conflict(format!(
-        "This audit was changed by {updated_by} at {} since you opened it. Your changes have \
+        "This {what} was changed by {updated_by} at {} since you opened it. Your changes have \
          not been saved: open it again to see theirs.",
         uk_time(updated_at)
     ))
@@ -1116,7 +1120,7 @@ impl Store for SqlStore {
             .find(|a| a.id == id)
             .ok_or_else(|| StoreError::NotFound(format!("case audit {id}")))?;
         if current.version != expected_version {
-            return Err(conflict(&current.updated_by, current.updated_at));
+            return Err(conflict("audit", &current.updated_by, current.updated_at));
         }
         // Once moderated, the first audit is a record of what its auditor judged: changing
         // it afterwards would let grades be brought into line with the moderator's.
@@ -1154,7 +1158,7 @@ impl Store for SqlStore {
         .await?;
         if updated.rows_affected() != 1 {
             // Not reached while the row is locked; kept so a save can never be lost.
-            return Err(conflict(&current.updated_by, current.updated_at));
+            return Err(conflict("audit", &current.updated_by, current.updated_at));
         }
         let stored = StoredAudit {
             audit,
@@ -1165,6 +1169,44 @@ impl Store for SqlStore {
         };
         tx.commit().await?;
         Ok(stored)
+    }
+
+    async fn create_self_evaluation(
+        &self,
+        sef: &SelfEvaluation,
+        actor: &str,
+    ) -> Result<StoredSef, StoreError> {
+        self.create_sef(sef, actor).await
+    }
+
+    async fn self_evaluation(
+        &self,
+        la: &LaCode,
+        year: FinancialYear,
+        version: Option<u32>,
+    ) -> Result<Option<StoredSef>, StoreError> {
+        self.sef(la, year, version).await
+    }
+
+    async fn self_evaluations(&self, la: &LaCode) -> Result<Vec<SefSummary>, StoreError> {
+        self.sef_summaries(la).await
+    }
+
+    async fn save_self_evaluation(
+        &self,
+        sef: &SelfEvaluation,
+        expected_row_version: i64,
+        actor: &str,
+    ) -> Result<StoredSef, StoreError> {
+        self.save_sef(sef, expected_row_version, actor).await
+    }
+
+    async fn shared_self_evaluations(
+        &self,
+        region: &RegionId,
+        at_least: SefStage,
+    ) -> Result<Vec<SharedSef>, StoreError> {
+        self.shared_sefs(region, at_least).await
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod audits;
 mod reference;
+mod self_evaluations;
 mod support;
 mod users;
 

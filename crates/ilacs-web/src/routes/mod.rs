@@ -4,6 +4,7 @@ mod api;
 mod audits;
 mod home;
 mod local_authorities;
+mod self_evaluation;
 mod sign_in;
 mod users;
 
@@ -59,6 +60,26 @@ pub(crate) fn router(state: AppState) -> Router {
         .route(
             "/local-authorities/{code}/audits/{id}/moderate",
             get(audits::moderate_form).post(audits::moderate),
+        )
+        .route(
+            "/local-authorities/{code}/self-evaluation",
+            get(self_evaluation::overview).post(self_evaluation::start),
+        )
+        .route(
+            "/local-authorities/{code}/self-evaluation/{year}/{version}",
+            get(self_evaluation::show),
+        )
+        .route(
+            "/local-authorities/{code}/self-evaluation/{year}/{version}/review",
+            get(self_evaluation::review_page),
+        )
+        .route(
+            "/local-authorities/{code}/self-evaluation/{year}/{version}/stage",
+            axum::routing::post(self_evaluation::advance),
+        )
+        .route(
+            "/local-authorities/{code}/self-evaluation/{year}/{version}/sections/{key}",
+            get(self_evaluation::answer_form).post(self_evaluation::save_answers),
         )
         .fallback(not_found)
         // Layers run bottom-up: the session is known before the CSRF check binds to it.

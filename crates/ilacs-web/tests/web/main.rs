@@ -5,4 +5,5 @@ mod api;
 mod audits;
 mod auth;
 mod pages;
+mod self_evaluation;
 mod support;

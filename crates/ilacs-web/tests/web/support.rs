@@ -25,6 +25,12 @@ const USERS: &[(&str, Role, Option<&str>, Option<&str>)] = &[
     ("teamlead.barking", Role::LaAuditor, Some("301"), None),
     ("dcs.devon", Role::LaAdmin, Some("878"), None),
     ("hmi.london", Role::OfstedRegional, None, Some("london")),
+    (
+        "hmi.southwest",
+        Role::OfstedRegional,
+        None,
+        Some("south-west"),
+    ),
     ("ofsted.national", Role::OfstedNational, None, None),
     ("admin", Role::SystemAdmin, None, None),
 ];
