@@ -4,7 +4,7 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::session::Viewer;
 use crate::error::PageError;
 use axum::response::Html;
-use ilacs_domain::access::{authorize, Action, Record, Scope};
+use ilacs_domain::access::{authorize, Action, Record, Scope, SefStage};
 use ilacs_domain::framework::Catalogue;
 use ilacs_domain::inspection::{Activity, Judgement};
 use ilacs_render::Renderer;
@@ -42,6 +42,10 @@ impl PageFrame<'_> {
                 let audits = Record::CaseAudit { la, region, notification_week: false };
                 if may(audits) {
                     nav.push(json!({"href": format!("/local-authorities/{la}/audits"), "text": "Case audits", "current": self.current_nav == "audits"}));
+                }
+                let sef = Record::SelfEvaluation { la, region, stage: SefStage::Draft };
+                if may(sef) {
+                    nav.push(json!({"href": format!("/local-authorities/{la}/self-evaluation"), "text": "Self-evaluation", "current": self.current_nav == "self-evaluation"}));
                 }
                 if may(Record::LaUsers { la }) {
                     nav.push(json!({"href": format!("/local-authorities/{la}/users"), "text": "Users", "current": self.current_nav == "users"}));
