@@ -8,9 +8,10 @@ use crate::views::{activity, PageFrame};
 use axum::extract::State;
 use axum::response::Html;
 use axum::Extension;
-use ilacs_domain::access::{authorize, Action, Record, Role, Scope};
+use ilacs_domain::access::{authorize, Action, Record, Role, Scope, SefStage};
 use ilacs_domain::grade::Grade;
 use ilacs_domain::inspection::Judgement;
+use ilacs_domain::self_evaluation::stage_label;
 use ilacs_store::LaOverview;
 use serde_json::{json, Value};
 
@@ -54,6 +55,7 @@ pub(crate) async fn home(
         "counts_heading": "",
         "grade_counts": [],
         "links": [{"href": "/local-authorities", "text": "See every local authority’s latest judgements"}],
+        "shared": [],
     });
     match viewer.signed_in() {
         None => {
@@ -95,6 +97,21 @@ pub(crate) async fn home(
                     )]);
                     home["counts_heading"] = json!("Latest judgements in your region");
                     home["grade_counts"] = json!(grade_counts(&mine, Some(region.as_str())));
+                    // What the region's LAs have shared with Ofsted, for the annual
+                    // engagement meetings.
+                    let shared = state
+                        .store
+                        .shared_self_evaluations(region, SefStage::SharedWithOfsted)
+                        .await?;
+                    home["shared"] = json!(shared
+                        .iter()
+                        .map(|s| json!({
+                            "href": format!("/local-authorities/{}/self-evaluation/{}/{}", s.la_code, s.summary.year.label(), s.summary.version),
+                            "la": s.la_name,
+                            "year": s.summary.year.label(),
+                            "stage": stage_label(s.summary.stage),
+                        }))
+                        .collect::<Vec<_>>());
                 }
                 Scope::National => {
                     home["counts_heading"] = json!("Latest judgements in England");

@@ -236,6 +236,17 @@ async fn sharing_widens_the_readers_one_stage_at_a_time() {
             "{user} reading a version shared with Ofsted"
         );
     }
+    app.new_browser();
+    app.sign_in("hmi.london").await;
+    let home = app.get("/").await;
+    let shared = &home.body[home
+        .body
+        .find("id=\"shared-self-evaluations\"")
+        .expect("the region's shared self-evaluations")..];
+    assert!(
+        shared.contains(">Barking and Dagenham</a>") && shared.contains("Shared with Ofsted"),
+        "{shared}"
+    );
     let log = app
         .store
         .access_log(Some(&LaCode::parse("301").unwrap()), 50)
