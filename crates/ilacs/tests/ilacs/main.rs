@@ -1,7 +1,8 @@
 //! End-to-end tests of the `ilacs` program as users and operators meet it: the
 //! command line run as a process (`cli`), and browser journeys through `ilacs demo`
 //! driven by headless Chromium over WebDriver (`browser`: a director; `browser_audits`:
-//! case audits and their moderation; the shared steps are in `browser_support`).
+//! case audits and their moderation; `browser_sef`: the self-evaluation; the shared
+//! steps are in `browser_support`).
 //!
 //! The browser tests need ChromeDriver and Chromium (`CHROMEDRIVER` and `CHROMIUM`,
 //! else /usr/bin/chromedriver and /usr/bin/chromium). Without them they are skipped,
@@ -9,6 +10,7 @@
 
 mod browser;
 mod browser_audits;
+mod browser_sef;
 mod browser_support;
 mod cli;
 mod support;

@@ -1,7 +1,9 @@
 //! `ilacs demo`: the real reference data, a handful of users across the roles, and a
-//! year of Devon's case audits ([`audits`]).
+//! year of Devon's case audits ([`audits`]) and its 2025-26 self-evaluation, shared with
+//! Ofsted ([`self_evaluation`]).
 
 mod audits;
+mod self_evaluation;
 
 use super::serve::serve_with;
 use super::users::scope_for;
@@ -132,8 +134,8 @@ const DEMO_USERS: &[DemoUser] = &[
 ];
 
 /// Loads the shipped reference data, creates (or resets) the demo users with one fresh
-/// password, which it returns, and records Devon's year of case audits if Devon has
-/// none.
+/// password, which it returns, records Devon's year of case audits if Devon has none,
+/// and its 2025-26 self-evaluation if it has no self-evaluation.
 pub async fn prepare(store: &dyn Store) -> anyhow::Result<String> {
     let (data, source) = crate::reference::load(None, None)?;
     let summary = store
@@ -177,6 +179,7 @@ pub async fn prepare(store: &dyn Store) -> anyhow::Result<String> {
     }
     let today = chrono::Utc::now().date_naive();
     println!("{}", audits::ensure(store, today).await?);
+    println!("{}", self_evaluation::ensure(store).await?);
     Ok(password)
 }
 
