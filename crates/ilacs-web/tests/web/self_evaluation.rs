@@ -267,4 +267,13 @@ async fn sharing_widens_the_readers_one_stage_at_a_time() {
         "/local-authorities/E09000002/self-evaluation/2026-27/2"
     );
     assert!(app.get(r.location()).await.body.contains(">Draft</strong>"));
+
+    // Next year starts from this one, not from a blank page.
+    let next = app.submit(V1, SEF, &[("year", "2027-28")]).await;
+    assert_eq!(
+        next.location(),
+        "/local-authorities/E09000002/self-evaluation/2027-28/1"
+    );
+    let bad = app.submit(V1, SEF, &[("year", "next year")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }

@@ -12,8 +12,8 @@ use axum::{Extension, Form};
 use ilacs_domain::access::SefStage;
 
 use ilacs_domain::self_evaluation::{
-    new_version_from, Citation, CitationKind, NewCitation, NewParagraph, Paragraph, Question,
-    SectionKey, SelfEvaluation, Transition,
+    new_version_from, next_year_from, Citation, CitationKind, FinancialYear, NewCitation,
+    NewParagraph, Paragraph, Question, SectionKey, SelfEvaluation, Transition,
 };
 use ilacs_domain::user::Username;
 use ilacs_store::StoreError;
@@ -52,11 +52,14 @@ fn cited_audits(p: &Paragraph) -> Vec<i64> {
         .collect()
 }
 
-/// Starts this year's self-evaluation, or a new draft version of it after sign-off.
+/// Starts a year's self-evaluation (this year's unless the form names one), or a new
+/// draft version of it after sign-off. A new year carries last year's signed-off
+/// findings and open plan actions forward, so progress can be followed year on year.
 pub(crate) async fn start(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path(code): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let la = authority(&state, &code).await?;
     let draft = Record::SelfEvaluation {
@@ -66,7 +69,11 @@ pub(crate) async fn start(
     };
     authorize(viewer.principal(), Action::Write, &draft)
         .map_err(|d| PageError::denied(d, &base(&la)))?;
-    let year = ilacs_domain::self_evaluation::FinancialYear::containing(state.today());
+    let year = match fields.iter().find(|(k, _)| k == "year") {
+        Some((_, y)) => FinancialYear::parse(y)
+            .map_err(|_| PageError::BadRequest(format!("'{y}' is not a year such as 2026-27.")))?,
+        None => FinancialYear::containing(state.today()),
+    };
     let latest = state.store.self_evaluation(&la.la_code, year, None).await?;
     let sef = match &latest {
         Some(existing) if existing.sef.is_draft() => {
@@ -75,8 +82,24 @@ pub(crate) async fn start(
             )
         }
         Some(existing) => new_version_from(&existing.sef),
-        None => SelfEvaluation::new(la.la_code.clone(), year, &state.catalogue, structure())
-            .map_err(|e| PageError::Internal(e.to_string()))?,
+        None => {
+            let last_year = match year.previous() {
+                Some(previous) => {
+                    state
+                        .store
+                        .self_evaluation(&la.la_code, previous, None)
+                        .await?
+                }
+                None => None,
+            };
+            match last_year.filter(|l| !l.sef.is_draft()) {
+                Some(last) => next_year_from(&last.sef, &state.catalogue, structure()),
+                None => {
+                    SelfEvaluation::new(la.la_code.clone(), year, &state.catalogue, structure())
+                }
+            }
+            .map_err(|e| PageError::Internal(e.to_string()))?
+        }
     };
     let actor = username(&viewer)?;
     let created = match state
