@@ -17,6 +17,7 @@ use axum::middleware;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use ilacs_domain::authority::{AuthorityRef, LocalAuthority};
 
 pub(crate) fn router(state: AppState) -> Router {
     let pages = Router::new()
@@ -108,6 +109,16 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(pages)
         .layer(middleware::map_response(security_headers))
         .with_state(state)
+}
+
+/// The LA a page's URL names, by its three-digit or any area code it has had.
+pub(crate) async fn authority(state: &AppState, code: &str) -> Result<LocalAuthority, PageError> {
+    let reference = AuthorityRef::parse(code).map_err(|_| PageError::NotFound)?;
+    state
+        .store
+        .local_authority(&reference)
+        .await?
+        .ok_or(PageError::NotFound)
 }
 
 async fn not_found() -> PageError {

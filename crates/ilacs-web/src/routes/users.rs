@@ -1,5 +1,6 @@
 //! An LA's user accounts: a restricted page. Every read is written to the access log.
 
+use super::authority;
 use crate::access_log::log_read;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::password;
@@ -12,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use ilacs_domain::access::{authorize, Action, Record, Role};
-use ilacs_domain::authority::{AuthorityRef, LocalAuthority};
+use ilacs_domain::authority::LocalAuthority;
 use ilacs_domain::user::{NewPassword, Username};
 use ilacs_store::{NewUser, StoreError};
 use serde::Deserialize;
@@ -40,15 +41,6 @@ pub(crate) struct AddUserForm {
     display_name: String,
     role: String,
     password: String,
-}
-
-async fn authority(state: &AppState, code: &str) -> Result<LocalAuthority, PageError> {
-    let reference = AuthorityRef::parse(code).map_err(|_| PageError::NotFound)?;
-    state
-        .store
-        .local_authority(&reference)
-        .await?
-        .ok_or(PageError::NotFound)
 }
 
 async fn render(

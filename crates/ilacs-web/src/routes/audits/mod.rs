@@ -16,13 +16,14 @@ pub(crate) use form::{create, edit_form, moderate, moderate_form, new_form, upda
 pub(crate) use pages::{list, show};
 pub(crate) use reports::{download, moderation, summary};
 
+use super::authority;
 use crate::access_log::log_read;
 use crate::auth::session::Viewer;
 use crate::error::PageError;
 use crate::state::AppState;
 use ilacs_domain::access::{authorize, Action, Record};
 use ilacs_domain::audit::{AuditRules, AuditTemplate, AuditTemplates, Score, TemplateKey};
-use ilacs_domain::authority::{AuthorityRef, LocalAuthority};
+use ilacs_domain::authority::LocalAuthority;
 use ilacs_store::StoredAudit;
 use serde_json::{json, Value};
 
@@ -39,15 +40,6 @@ pub(super) fn rules() -> &'static AuditRules {
 pub(super) fn template(key: &str) -> Result<&'static AuditTemplate, PageError> {
     let key = TemplateKey::parse(key).map_err(|_| PageError::NotFound)?;
     templates().get(&key).ok_or(PageError::NotFound)
-}
-
-pub(super) async fn authority(state: &AppState, code: &str) -> Result<LocalAuthority, PageError> {
-    let reference = AuthorityRef::parse(code).map_err(|_| PageError::NotFound)?;
-    state
-        .store
-        .local_authority(&reference)
-        .await?
-        .ok_or(PageError::NotFound)
 }
 
 /// Checks the viewer may do `action` to this LA's audits.

@@ -13,12 +13,13 @@ mod pages;
 pub(crate) use edit::{advance, answer_form, save_answers, start};
 pub(crate) use pages::{overview, review_page, show};
 
+use super::authority;
 use crate::access_log::log_read;
 use crate::auth::session::Viewer;
 use crate::error::PageError;
 use crate::state::AppState;
 use ilacs_domain::access::{authorize, Action, Record};
-use ilacs_domain::authority::{AuthorityRef, LocalAuthority};
+use ilacs_domain::authority::LocalAuthority;
 use ilacs_domain::self_evaluation::{FinancialYear, Questions, ReviewRules, Structure};
 use ilacs_store::StoredSef;
 
@@ -35,15 +36,6 @@ pub(super) fn structure() -> &'static Structure {
 pub(super) fn review_rules() -> &'static ReviewRules {
     static R: std::sync::OnceLock<ReviewRules> = std::sync::OnceLock::new();
     R.get_or_init(ReviewRules::bundled)
-}
-
-pub(super) async fn authority(state: &AppState, code: &str) -> Result<LocalAuthority, PageError> {
-    let reference = AuthorityRef::parse(code).map_err(|_| PageError::NotFound)?;
-    state
-        .store
-        .local_authority(&reference)
-        .await?
-        .ok_or(PageError::NotFound)
 }
 
 pub(super) fn base(la: &LocalAuthority) -> String {
