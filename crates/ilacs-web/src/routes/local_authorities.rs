@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::Extension;
 use ilacs_domain::access::{authorize, Action, Record};
-use ilacs_domain::authority::{AuthorityRef, RegionId};
+use ilacs_domain::authority::RegionId;
 use ilacs_domain::grade::Grade;
 use ilacs_domain::inspection::Judgement;
 use ilacs_render::{judgement_history_svg, ChartPoint};
@@ -136,12 +136,7 @@ pub(crate) async fn show(
 ) -> Result<Html<String>, PageError> {
     authorize(viewer.principal(), Action::Read, &Record::PublishedOutcomes)
         .map_err(|d| PageError::denied(d, &format!("/local-authorities/{code}")))?;
-    let reference = AuthorityRef::parse(&code).map_err(|_| PageError::NotFound)?;
-    let la = state
-        .store
-        .local_authority(&reference)
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let la = super::authority(&state, &code).await?;
     let activities = state.store.activities(&la.la_code).await?;
     let region_names = state.region_names().await?;
     let (inspections, visits): (Vec<_>, Vec<_>) =
