@@ -292,6 +292,90 @@ fn every_role_against_every_record_and_action() {
             Action::Write,
             "N N N N N N N N N N Y N",
         ),
+        // Decisions that commit the LA: only its own leaders.
+        (
+            "published outcomes",
+            Record::PublishedOutcomes,
+            Action::Decide,
+            "N N N N N N N N N N N N",
+        ),
+        (
+            "LA users",
+            Record::LaUsers { la: &la301 },
+            Action::Decide,
+            "N N N N N N N N N N N N",
+        ),
+        (
+            "child level, open",
+            Record::ChildLevel {
+                la: &la301,
+                region: &london,
+                activity_open: true,
+            },
+            Action::Decide,
+            "N N N N N N N N N N N N",
+        ),
+        (
+            "SEF draft",
+            sef(SefStage::Draft),
+            Action::Decide,
+            "Y N N N N N N N N N N N",
+        ),
+        (
+            "SEF signed off",
+            sef(SefStage::SignedOff),
+            Action::Decide,
+            "Y N N N N N N N N N N N",
+        ),
+        (
+            "SEF shared with Ofsted",
+            sef(SefStage::SharedWithOfsted),
+            Action::Decide,
+            "Y N N N N N N N N N N N",
+        ),
+        (
+            "SEF shared with alliance",
+            sef(SefStage::SharedWithAlliance),
+            Action::Decide,
+            "Y N N N N N N N N N N N",
+        ),
+        (
+            "SEF published",
+            sef(SefStage::Published),
+            Action::Decide,
+            "Y N N N N N N N N N N N",
+        ),
+        (
+            "case audit, notice",
+            Record::CaseAudit {
+                la: &la301,
+                region: &london,
+                notification_week: true,
+            },
+            Action::Decide,
+            "N N N N N N N N N N N N",
+        ),
+        (
+            "AEM letter",
+            Record::AemLetter {
+                la: &la301,
+                region: &london,
+            },
+            Action::Decide,
+            "N N N N N N N N N N N N",
+        ),
+        (
+            "access log",
+            Record::AccessLog { la: &la301 },
+            Action::Decide,
+            "N N N N N N N N N N N N",
+        ),
+        (
+            "system users",
+            Record::SystemUsers,
+            Action::Decide,
+            "N N N N N N N N N N N N",
+        ),
     ];
     let columns = columns();
     let mut failures = Vec::new();

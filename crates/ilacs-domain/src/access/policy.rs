@@ -7,6 +7,8 @@ use std::fmt;
 pub enum Action {
     Read,
     Write,
+    /// A decision that commits the LA: signing off or sharing its self-evaluation.
+    Decide,
 }
 
 /// Where a self-evaluation is in its life: each stage widens its readers.
@@ -136,6 +138,10 @@ pub fn authorize(
 fn allows(role: Role, scope: &Scope, action: Action, record: &Record<'_>) -> bool {
     use Action::*;
     use Role::*;
+    if action == Decide {
+        // The LA's leaders decide what it stands behind and shares: the DCS or AD.
+        return matches!(*record, Record::SelfEvaluation { la, .. } if role == LaAdmin && own_la(scope, la));
+    }
     match *record {
         Record::PublishedOutcomes => action == Read || role == SystemAdmin,
         Record::LaUsers { la } => role == SystemAdmin || (role == LaAdmin && own_la(scope, la)),

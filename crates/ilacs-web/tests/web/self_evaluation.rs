@@ -189,8 +189,22 @@ async fn sharing_widens_the_readers_one_stage_at_a_time() {
         "anonymous: sign in"
     );
 
-    // Sign off, then share with Ofsted.
+    // Only the LA's leaders sign off and share: the quality lead prepares.
     app.sign_in("qp.barking").await;
+    assert!(
+        !app.get(V1).await.body.contains("/stage\""),
+        "no sign-off button for the quality lead"
+    );
+    let refused = app
+        .submit(
+            V1,
+            &format!("{V1}/stage"),
+            &[("transition", "sign_off"), ("row_version", "1")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    app.new_browser();
+    app.sign_in("dcs.barking").await;
     for (transition, stage) in [
         ("sign_off", "Signed off"),
         ("share_with_ofsted", "Shared with Ofsted"),

@@ -127,10 +127,17 @@ async fn journey(b: Browser, password: String) {
         "a draft with one paragraph should be advised on the questions still unanswered: {advice:?}"
     );
 
-    // Signing off moves it on.
+    // The quality lead prepares it; the director signs it off.
     b.click_link(".govuk-breadcrumbs", &format!("Self-evaluation {year}"))
         .await;
     b.wait_for_path(&version).await;
+    assert!(
+        !b.text("main").await.contains("Sign off"),
+        "only the LA's leaders sign off\n{}",
+        b.context().await
+    );
+    sign_in_as(&b, "dcs.devon", &password).await;
+    b.goto(&version).await;
     b.click_button("Sign off").await;
     b.wait_for_path(&version).await;
     b.wait_for("#stage").await;

@@ -365,7 +365,7 @@ pub(crate) async fn advance(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let la = authority(&state, &code).await?;
-    let stored = version(&state, &viewer, &la, &year, number, Action::Write).await?;
+    let stored = version(&state, &viewer, &la, &year, number, Action::Decide).await?;
     let field = |name: &str| {
         fields
             .iter()

@@ -98,6 +98,7 @@ pub(crate) async fn show(
     let stored = version(&state, &viewer, &la, &year, number, Action::Read).await?;
     let sef = &stored.sef;
     let can_write = authorize(viewer.principal(), Action::Write, &record(&la, &stored)).is_ok();
+    let can_decide = authorize(viewer.principal(), Action::Decide, &record(&la, &stored)).is_ok();
     let audits_readable = authorize(
         viewer.principal(),
         Action::Read,
@@ -145,7 +146,7 @@ pub(crate) async fn show(
             "is_draft": sef.is_draft(),
             "can_write": can_write,
             "row_version": stored.row_version,
-            "next": if can_write { next } else { None },
+            "next": if can_decide { next } else { None },
             "history": sef.history().iter().map(|h| json!({
                 "to": stage_label(h.to), "by": h.by.as_str(), "at": h.at.date_naive().to_string(),
             })).collect::<Vec<_>>(),
