@@ -49,6 +49,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "sef_version.html",
     "sef_section.html",
     "sef_review.html",
+    "sef_macros.html",
+    "sef_findings.html",
 ];
 
 fn escape_html(text: &str) -> String {

@@ -291,3 +291,58 @@ async fn sharing_widens_the_readers_one_stage_at_a_time() {
     let bad = app.submit(V1, SEF, &[("year", "next year")]).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn strengths_and_areas_for_development_carry_their_evidence() {
+    let mut app = TestApp::new().await;
+    started(&mut app).await;
+    let audit = an_audit(&mut app).await;
+    let page = format!("{V1}/findings");
+    let form = app.get(&page).await;
+    assert_eq!(form.h1(), "Strengths and areas for development");
+
+    let blank = app.submit(&page, &page, &[("row_version", "1")]).await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(blank.body.contains(
+        r##"<a href="#kind">Choose whether it is a strength or an area for development</a>"##
+    ));
+    assert!(blank.body.contains(r##"<a href="#finding.text">"##));
+
+    let added = app
+        .submit(
+            &page,
+            &page,
+            &[
+                ("row_version", "1"),
+                ("kind", "area"),
+                (
+                    "finding.text",
+                    "Management oversight is not recorded consistently.",
+                ),
+                ("finding.audits", &audit),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let strength = app
+        .submit(
+            &page,
+            &page,
+            &[
+                ("row_version", "2"),
+                ("kind", "strength"),
+                ("finding.text", "Children are seen, and seen alone."),
+            ],
+        )
+        .await;
+    assert_eq!(strength.status, StatusCode::SEE_OTHER, "{}", strength.body);
+    let listed = app.get(&page).await;
+    let areas = &listed.body[listed.body.find("id=\"areas\"").unwrap()..];
+    assert!(areas.contains("Management oversight is not recorded consistently."));
+    let version = app.get(V1).await;
+    assert!(version.body.contains("Children are seen, and seen alone."));
+    assert!(
+        version.body.contains(&format!(">audit {audit}</a>")),
+        "the area opens its evidence"
+    );
+}

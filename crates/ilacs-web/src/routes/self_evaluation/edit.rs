@@ -25,7 +25,7 @@ const SPARE_PARAGRAPHS: usize = 1;
 const MIN_PARAGRAPHS: usize = 2;
 
 /// Evidence other than audits that a paragraph may cite from this form.
-const OTHER_EVIDENCE: [CitationKind; 5] = [
+pub(super) const OTHER_EVIDENCE: [CitationKind; 5] = [
     CitationKind::StaffSurvey,
     CitationKind::MultiAgencyReview,
     CitationKind::Complaints,
@@ -33,7 +33,7 @@ const OTHER_EVIDENCE: [CitationKind; 5] = [
     CitationKind::Feedback,
 ];
 
-fn username(viewer: &Viewer) -> Result<Username, PageError> {
+pub(super) fn username(viewer: &Viewer) -> Result<Username, PageError> {
     viewer
         .signed_in()
         .map(|s| s.user.username.clone())
@@ -191,7 +191,7 @@ fn render_answers(
     Ok((status, html).into_response())
 }
 
-async fn editable(
+pub(super) async fn editable(
     state: &AppState,
     viewer: &Viewer,
     la: &LocalAuthority,
@@ -230,6 +230,96 @@ pub(crate) async fn answer_form(
     render_answers(&viewer, &csrf, page, values, vec![], StatusCode::OK)
 }
 
+/// One paragraph block of a form: its text and the evidence it cites, named
+/// `{prefix}.text`, `{prefix}.audits`, `{prefix}.other_kind` and `{prefix}.other_label`.
+pub(super) struct Block {
+    /// What was typed, to show again.
+    pub(super) shown: Value,
+    /// The paragraph, if the block was filled in and is valid.
+    pub(super) paragraph: Option<Paragraph>,
+    pub(super) errors: Vec<Value>,
+}
+
+pub(super) async fn read_block(
+    state: &AppState,
+    la: &LocalAuthority,
+    map: &HashMap<&str, &str>,
+    prefix: &str,
+) -> Result<Block, PageError> {
+    let field = |name: &str| {
+        map.get(format!("{prefix}.{name}").as_str())
+            .copied()
+            .unwrap_or("")
+            .to_string()
+    };
+    let (text, audits, other_kind, other_label) = (
+        field("text"),
+        field("audits"),
+        field("other_kind"),
+        field("other_label"),
+    );
+    let shown = json!({"text": text, "audits": audits, "other_kind": other_kind, "other_label": other_label});
+    let mut block = Block {
+        shown,
+        paragraph: None,
+        errors: Vec::new(),
+    };
+    if text.is_empty() && audits.is_empty() && other_kind.is_empty() {
+        return Ok(block);
+    }
+    let mut citations = Vec::new();
+    if !audits.is_empty() {
+        citations.push(NewCitation {
+            kind: "audits".into(),
+            reference: audits.clone(),
+            period: String::new(),
+            label: String::new(),
+        });
+    }
+    if !other_kind.is_empty() {
+        citations.push(NewCitation {
+            kind: other_kind,
+            reference: String::new(),
+            period: String::new(),
+            label: other_label,
+        });
+    }
+    let audits_field = format!("{prefix}.audits");
+    match (NewParagraph { text, citations }).parse() {
+        Ok(p) => {
+            // Every audit cited must be one of this LA's: a citation to anything else
+            // would show a reader what they may not see.
+            for audit in cited_audits(&p) {
+                if state.store.audit(&la.la_code, audit).await?.is_none() {
+                    let message = format!(
+                        "There is no case audit {audit} in {}: check the number",
+                        la.name
+                    );
+                    block
+                        .errors
+                        .push(json!({"field": audits_field, "message": message}));
+                }
+            }
+            block.paragraph = Some(p);
+        }
+        Err(problems) => {
+            for e in problems.iter() {
+                let field = if e.field.starts_with("citations.0") && !audits.is_empty() {
+                    audits_field.clone()
+                } else if e.field.starts_with("citations") {
+                    format!("{prefix}.other_kind")
+                } else {
+                    format!("{prefix}.text")
+                };
+                block
+                    .errors
+                    .push(json!({"field": field, "message": e.message}));
+            }
+        }
+    }
+    Ok(block)
+}
+
 pub(crate) async fn save_answers(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
@@ -242,10 +332,14 @@ pub(crate) async fn save_answers(
     let key = SectionKey::parse(&key).map_err(|_| PageError::NotFound)?;
     stored.sef.section(&key).ok_or(PageError::NotFound)?;
     let map: HashMap<&str, &str> = fields.iter().map(|(k, v)| (k.as_str(), v.trim())).collect();
-    let get = |k: String| map.get(k.as_str()).copied().unwrap_or("").to_string();
-    let row_version: i64 = get("row_version".into()).parse().map_err(|_| {
-        PageError::BadRequest("The form is missing its version. Open the section again.".into())
-    })?;
+    let row_version: i64 = map
+        .get("row_version")
+        .copied()
+        .unwrap_or("")
+        .parse()
+        .map_err(|_| {
+            PageError::BadRequest("The form is missing its version. Open the section again.".into())
+        })?;
 
     let mut sef = stored.sef.clone();
     let mut errors = Vec::new();
@@ -255,61 +349,10 @@ pub(crate) async fn save_answers(
         let mut paragraphs = Vec::new();
         let mut i = 0;
         while map.contains_key(format!("{}.{i}.text", q.key()).as_str()) {
-            let field = |name: &str| get(format!("{}.{i}.{name}", q.key()));
-            let (text, audits, other_kind, other_label) = (
-                field("text"),
-                field("audits"),
-                field("other_kind"),
-                field("other_label"),
-            );
-            shown.push(json!({"text": text, "audits": audits, "other_kind": other_kind, "other_label": other_label}));
-            let blank = text.is_empty() && audits.is_empty() && other_kind.is_empty();
-            if !blank {
-                let mut citations = Vec::new();
-                if !audits.is_empty() {
-                    citations.push(NewCitation {
-                        kind: "audits".into(),
-                        reference: audits.clone(),
-                        period: String::new(),
-                        label: String::new(),
-                    });
-                }
-                if !other_kind.is_empty() {
-                    citations.push(NewCitation {
-                        kind: other_kind.clone(),
-                        reference: String::new(),
-                        period: String::new(),
-                        label: other_label,
-                    });
-                }
-                let audits_field = format!("{}.{i}.audits", q.key());
-                match (NewParagraph { text, citations }).parse() {
-                    Ok(p) => {
-                        // Every audit cited must be one of this LA's: a citation to
-                        // anything else would show a reader what they may not see.
-                        let cited: Vec<i64> = cited_audits(&p);
-                        for audit in cited {
-                            if state.store.audit(&la.la_code, audit).await?.is_none() {
-                                errors.push(json!({"field": audits_field, "message": format!("There is no case audit {audit} in {}: check the number", la.name)}));
-                            }
-                        }
-                        paragraphs.push(p);
-                    }
-                    Err(problems) => {
-                        for e in problems.iter() {
-                            let field = if e.field.starts_with("citations.0") && !audits.is_empty()
-                            {
-                                audits_field.clone()
-                            } else if e.field.starts_with("citations") {
-                                format!("{}.{i}.other_kind", q.key())
-                            } else {
-                                format!("{}.{i}.text", q.key())
-                            };
-                            errors.push(json!({"field": field, "message": e.message}));
-                        }
-                    }
-                }
-            }
+            let block = read_block(&state, &la, &map, &format!("{}.{i}", q.key())).await?;
+            shown.push(block.shown);
+            errors.extend(block.errors);
+            paragraphs.extend(block.paragraph);
             i += 1;
         }
         values.insert(q, shown);

@@ -8,9 +8,11 @@
 //!   through its stages.
 
 mod edit;
+mod findings;
 mod pages;
 
 pub(crate) use edit::{advance, answer_form, save_answers, start};
+pub(crate) use findings::{add_finding, findings_form};
 pub(crate) use pages::{overview, review_page, show};
 
 use super::authority;
