@@ -51,6 +51,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "sef_review.html",
     "sef_macros.html",
     "sef_findings.html",
+    "sef_plan.html",
 ];
 
 fn escape_html(text: &str) -> String {

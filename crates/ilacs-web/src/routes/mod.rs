@@ -71,6 +71,10 @@ pub(crate) fn router(state: AppState) -> Router {
             get(self_evaluation::show),
         )
         .route(
+            "/local-authorities/{code}/self-evaluation/{year}/{version}/plan",
+            get(self_evaluation::plan_form).post(self_evaluation::add_action),
+        )
+        .route(
             "/local-authorities/{code}/self-evaluation/{year}/{version}/findings",
             get(self_evaluation::findings_form).post(self_evaluation::add_finding),
         )

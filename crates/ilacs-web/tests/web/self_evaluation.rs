@@ -346,3 +346,84 @@ async fn strengths_and_areas_for_development_carry_their_evidence() {
         "the area opens its evidence"
     );
 }
+
+#[tokio::test]
+async fn the_plan_answers_areas_for_development_and_shows_its_loose_ends() {
+    let mut app = TestApp::new().await;
+    started(&mut app).await;
+    let findings = format!("{V1}/findings");
+    let area = app
+        .submit(
+            &findings,
+            &findings,
+            &[
+                ("row_version", "1"),
+                ("kind", "area"),
+                ("finding.text", "Plans drift for children in need."),
+            ],
+        )
+        .await;
+    assert_eq!(area.status, StatusCode::SEE_OTHER, "{}", area.body);
+    let plan = format!("{V1}/plan");
+    let form = app.get(&plan).await;
+    assert_eq!(form.h1(), "Improvement plan");
+    let area_id = {
+        let marker = "<option value=\"a-";
+        let at = form.body.find(marker).expect("the area is offered") + "<option value=\"".len();
+        form.body[at..].split('"').next().unwrap().to_string()
+    };
+
+    let bad = app
+        .submit(
+            &plan,
+            &plan,
+            &[
+                ("row_version", "2"),
+                ("description", "Review every CIN plan"),
+                ("start", "01/12/2026"),
+                ("due", "01/11/2026"),
+                ("status", ""),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains(
+            r##"<a href="#due">The due date must be the same as or after the start date"##
+        ),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains(r##"<a href="#status">"##));
+    assert!(
+        bad.body.contains(r#"value="Review every CIN plan""#),
+        "what was typed is kept"
+    );
+
+    let added = app
+        .submit(
+            &plan,
+            &plan,
+            &[
+                ("row_version", "2"),
+                ("description", "Review every CIN plan monthly"),
+                ("owner", "Head of service"),
+                ("start", "01/06/2026"),
+                ("due", "01/10/2026"),
+                ("status", "in_progress"),
+                ("answers", &area_id),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let listed = app.get(&plan).await;
+    let table = &listed.body[listed.body.find("id=\"plan\"").unwrap()..];
+    assert!(
+        table.contains("Review every CIN plan monthly")
+            && table.contains("Answers: Plans drift for children in need.")
+    );
+    assert!(
+        table.contains(">Overdue</strong>"),
+        "due 1 October 2026, and today is 23 November 2026"
+    );
+}

@@ -10,10 +10,12 @@
 mod edit;
 mod findings;
 mod pages;
+mod plan;
 
 pub(crate) use edit::{advance, answer_form, save_answers, start};
 pub(crate) use findings::{add_finding, findings_form};
 pub(crate) use pages::{overview, review_page, show};
+pub(crate) use plan::{add_action, plan_form};
 
 use super::authority;
 use crate::access_log::log_read;
