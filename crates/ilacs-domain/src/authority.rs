@@ -1,7 +1,6 @@
 //! Local authorities and Ofsted's regions.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// An LA's old three-digit DfE code (e.g. `301`): the stable key, since E-codes change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -75,27 +74,7 @@ impl RegionId {
     }
 }
 
-macro_rules! string_newtype_conversions {
-    ($($t:ident),*) => {$(
-        impl TryFrom<String> for $t {
-            type Error = CodeError;
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                $t::parse(&value)
-            }
-        }
-        impl From<$t> for String {
-            fn from(value: $t) -> String {
-                value.0
-            }
-        }
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    )*};
-}
-string_newtype_conversions!(LaCode, GssCode, RegionId);
+string_newtype_conversions!(CodeError: LaCode, GssCode, RegionId);
 
 /// Either kind of code a user may type or a URL may carry.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,6 @@
 //! The identifiers and names an audit refers to, parsed once at the edge.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// A child's identifier in the LA's case-management system. Each system has its own
 /// format, so it stays opaque: the only rules are those that keep it a usable key.
@@ -194,27 +193,7 @@ impl ThemeKey {
     }
 }
 
-macro_rules! string_newtype_conversions {
-    ($($t:ident),*) => {$(
-        impl TryFrom<String> for $t {
-            type Error = IdError;
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                $t::parse(&value)
-            }
-        }
-        impl From<$t> for String {
-            fn from(value: $t) -> String {
-                value.0
-            }
-        }
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    )*};
-}
-string_newtype_conversions!(ChildId, Team, AuditorId, DomainKey, TemplateKey, ThemeKey);
+string_newtype_conversions!(IdError: ChildId, Team, AuditorId, DomainKey, TemplateKey, ThemeKey);
 
 #[cfg(test)]
 mod tests {

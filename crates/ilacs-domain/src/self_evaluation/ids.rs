@@ -397,27 +397,7 @@ impl From<ItemId> for String {
     }
 }
 
-macro_rules! string_newtype_conversions {
-    ($($t:ident),*) => {$(
-        impl TryFrom<String> for $t {
-            type Error = SefIdError;
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                $t::parse(&value)
-            }
-        }
-        impl From<$t> for String {
-            fn from(value: $t) -> String {
-                value.0
-            }
-        }
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    )*};
-}
-string_newtype_conversions!(IndicatorId, Period, SectionKey);
+string_newtype_conversions!(SefIdError: IndicatorId, Period, SectionKey);
 
 #[cfg(test)]
 mod tests {
