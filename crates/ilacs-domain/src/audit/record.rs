@@ -214,6 +214,9 @@ pub struct FieldError {
 pub struct FieldErrors(Vec<FieldError>);
 
 impl FieldErrors {
+    pub(crate) fn new(errors: Vec<FieldError>) -> Self {
+        FieldErrors(errors)
+    }
     pub fn iter(&self) -> std::slice::Iter<'_, FieldError> {
         self.0.iter()
     }

@@ -12,41 +12,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Every problem with a form, in form order; each names its field (`text`,
-/// `citations.1.reference`, `due`) for the error summary's links.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
-#[error("{}", self.summary())]
-pub struct FormErrors(Vec<FieldError>);
-
-impl FormErrors {
-    pub fn iter(&self) -> std::slice::Iter<'_, FieldError> {
-        self.0.iter()
-    }
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-    /// The first problem with a field, if any.
-    pub fn get(&self, field: &str) -> Option<&FieldError> {
-        self.0.iter().find(|e| e.field == field)
-    }
-    fn summary(&self) -> String {
-        self.0
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-}
-
-impl<'a> IntoIterator for &'a FormErrors {
-    type Item = &'a FieldError;
-    type IntoIter = std::slice::Iter<'a, FieldError>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
-    }
-}
+/// `citations.1.reference`, `due`) for the error summary's links. The same type as the
+/// audit form's, so the web layer shows both alike.
+pub type FormErrors = crate::audit::FieldErrors;
 
 /// Collects problems under a field prefix.
 #[derive(Default)]
@@ -65,7 +33,7 @@ impl Problems {
     fn finish<T>(self, value: Option<T>) -> Result<T, FormErrors> {
         match value {
             Some(v) if self.0.is_empty() => Ok(v),
-            _ => Err(FormErrors(self.0)),
+            _ => Err(FormErrors::new(self.0)),
         }
     }
 }

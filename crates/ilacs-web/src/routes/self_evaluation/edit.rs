@@ -230,6 +230,37 @@ pub(crate) async fn answer_form(
     render_answers(&viewer, &csrf, page, values, vec![], StatusCode::OK)
 }
 
+/// The `row_version` a form was opened at: the store refuses a save from a stale one.
+pub(super) fn form_row_version(map: &HashMap<&str, &str>) -> Result<i64, PageError> {
+    map.get("row_version")
+        .copied()
+        .unwrap_or("")
+        .parse()
+        .map_err(|_| {
+            PageError::BadRequest("The form is missing its version. Open the page again.".into())
+        })
+}
+
+/// Saves a changed draft. `Ok(Some(message))` is a refusal to show on the form (someone
+/// saved since it was opened, or the change is not allowed); nothing is lost.
+pub(super) async fn save(
+    state: &AppState,
+    viewer: &Viewer,
+    sef: &SelfEvaluation,
+    row_version: i64,
+) -> Result<Option<String>, PageError> {
+    let actor = username(viewer)?;
+    match state
+        .store
+        .save_self_evaluation(sef, row_version, actor.as_str())
+        .await
+    {
+        Ok(_) => Ok(None),
+        Err(StoreError::Conflict(message)) | Err(StoreError::Invalid(message)) => Ok(Some(message)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// One paragraph block of a form: its text and the evidence it cites, named
 /// `{prefix}.text`, `{prefix}.audits`, `{prefix}.other_kind` and `{prefix}.other_label`.
 pub(super) struct Block {
@@ -332,14 +363,7 @@ pub(crate) async fn save_answers(
     let key = SectionKey::parse(&key).map_err(|_| PageError::NotFound)?;
     stored.sef.section(&key).ok_or(PageError::NotFound)?;
     let map: HashMap<&str, &str> = fields.iter().map(|(k, v)| (k.as_str(), v.trim())).collect();
-    let row_version: i64 = map
-        .get("row_version")
-        .copied()
-        .unwrap_or("")
-        .parse()
-        .map_err(|_| {
-            PageError::BadRequest("The form is missing its version. Open the section again.".into())
-        })?;
+    let row_version = form_row_version(&map)?;
 
     let mut sef = stored.sef.clone();
     let mut errors = Vec::new();
@@ -377,25 +401,13 @@ pub(crate) async fn save_answers(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let actor = username(&viewer)?;
-    match state
-        .store
-        .save_self_evaluation(&sef, row_version, actor.as_str())
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&version_path(&la, sef.year(), sef.version())).into_response()),
-        Err(StoreError::Conflict(message)) | Err(StoreError::Invalid(message)) => {
+    match save(&state, &viewer, &sef, row_version).await? {
+        None => Ok(Redirect::to(&version_path(&la, sef.year(), sef.version())).into_response()),
+        Some(message) => {
             let field = format!("{}.0.text", Question::WhatYouKnow.key());
-            render_answers(
-                &viewer,
-                &csrf,
-                page,
-                values,
-                vec![json!({"field": field, "message": message})],
-                StatusCode::CONFLICT,
-            )
+            let errors = vec![json!({"field": field, "message": message})];
+            render_answers(&viewer, &csrf, page, values, errors, StatusCode::CONFLICT)
         }
-        Err(e) => Err(e.into()),
     }
 }
 

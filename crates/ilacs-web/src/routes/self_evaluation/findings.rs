@@ -1,6 +1,6 @@
 //! Strengths and areas for development, each with the evidence behind it.
 
-use super::edit::{editable, read_block, username, OTHER_EVIDENCE};
+use super::edit::{editable, form_row_version, read_block, save, OTHER_EVIDENCE};
 use super::*;
 use crate::auth::csrf::CsrfToken;
 use crate::views::PageFrame;
@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use ilacs_domain::self_evaluation::SelfEvaluation;
-use ilacs_store::StoreError;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -74,14 +73,7 @@ pub(crate) async fn add_finding(
     let la = authority(&state, &code).await?;
     let stored = editable(&state, &viewer, &la, &year, number).await?;
     let map: HashMap<&str, &str> = fields.iter().map(|(k, v)| (k.as_str(), v.trim())).collect();
-    let row_version: i64 = map
-        .get("row_version")
-        .copied()
-        .unwrap_or("")
-        .parse()
-        .map_err(|_| {
-            PageError::BadRequest("The form is missing its version. Open the page again.".into())
-        })?;
+    let row_version = form_row_version(&map)?;
     let kind = map.get("kind").copied().unwrap_or("");
     let block = read_block(&state, &la, &map, "finding").await?;
     let mut errors = block.errors;
@@ -112,21 +104,14 @@ pub(crate) async fn add_finding(
         sef.add_area_for_development(paragraph)
     };
     added.map_err(|e| PageError::BadRequest(e.to_string()))?;
-    let actor = username(&viewer)?;
-    match state
-        .store
-        .save_self_evaluation(&sef, row_version, actor.as_str())
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "{}/findings",
-            version_path(&la, sef.year(), sef.version())
-        ))
-        .into_response()),
-        Err(StoreError::Conflict(message)) | Err(StoreError::Invalid(message)) => refuse(
+    match save(&state, &viewer, &sef, row_version).await? {
+        None => {
+            let path = version_path(&la, sef.year(), sef.version());
+            Ok(Redirect::to(&format!("{path}/findings")).into_response())
+        }
+        Some(message) => refuse(
             vec![json!({"field": "finding.text", "message": message})],
             StatusCode::CONFLICT,
         ),
-        Err(e) => Err(e.into()),
     }
 }

@@ -1,7 +1,7 @@
 //! The improvement plan: actions with an owner and dates, the area for development each
 //! answers, and evidence that it has happened.
 
-use super::edit::{editable, username};
+use super::edit::{editable, form_row_version, save};
 use super::*;
 use crate::auth::csrf::CsrfToken;
 use crate::views::PageFrame;
@@ -13,7 +13,6 @@ use ilacs_domain::self_evaluation::{
     actions_without_evidence, overdue_actions, ActionStatus, NewCitation, NewPlanAction,
     SelfEvaluation,
 };
-use ilacs_store::StoreError;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -114,9 +113,7 @@ pub(crate) async fn add_action(
     let stored = editable(&state, &viewer, &la, &year, number).await?;
     let map: HashMap<&str, &str> = fields.iter().map(|(k, v)| (k.as_str(), v.trim())).collect();
     let get = |k: &str| map.get(k).copied().unwrap_or("").to_string();
-    let row_version: i64 = get("row_version").parse().map_err(|_| {
-        PageError::BadRequest("The form is missing its version. Open the page again.".into())
-    })?;
+    let row_version = form_row_version(&map)?;
     let form = Value::Object(
         FIELDS
             .iter()
@@ -173,18 +170,12 @@ pub(crate) async fn add_action(
     let mut sef = stored.sef.clone();
     sef.add_action(details)
         .map_err(|e| PageError::BadRequest(e.to_string()))?;
-    let actor = username(&viewer)?;
-    match state
-        .store
-        .save_self_evaluation(&sef, row_version, actor.as_str())
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "{}/plan",
-            version_path(&la, sef.year(), sef.version())
-        ))
-        .into_response()),
-        Err(StoreError::Conflict(message)) | Err(StoreError::Invalid(message)) => {
+    match save(&state, &viewer, &sef, row_version).await? {
+        None => {
+            let path = version_path(&la, sef.year(), sef.version());
+            Ok(Redirect::to(&format!("{path}/plan")).into_response())
+        }
+        Some(message) => {
             let errors = vec![json!({"field": "description", "message": message})];
             render(
                 &viewer,
@@ -196,6 +187,5 @@ pub(crate) async fn add_action(
                 StatusCode::CONFLICT,
             )
         }
-        Err(e) => Err(e.into()),
     }
 }
