@@ -52,6 +52,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "sef_macros.html",
     "sef_findings.html",
     "sef_plan.html",
+    "sef_sections.html",
+    "sef_compare.html",
 ];
 
 fn escape_html(text: &str) -> String {

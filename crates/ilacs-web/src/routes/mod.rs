@@ -75,16 +75,40 @@ pub(crate) fn router(state: AppState) -> Router {
             get(self_evaluation::plan_form).post(self_evaluation::add_action),
         )
         .route(
+            "/local-authorities/{code}/self-evaluation/{year}/{version}/plan/{id}",
+            get(self_evaluation::action_form).post(self_evaluation::change_action),
+        )
+        .route(
+            "/local-authorities/{code}/self-evaluation/{year}/{version}/plan/{id}/remove",
+            axum::routing::post(self_evaluation::remove_action),
+        )
+        .route(
             "/local-authorities/{code}/self-evaluation/{year}/{version}/findings",
             get(self_evaluation::findings_form).post(self_evaluation::add_finding),
+        )
+        .route(
+            "/local-authorities/{code}/self-evaluation/{year}/{version}/findings/{id}",
+            get(self_evaluation::finding_form).post(self_evaluation::change_finding),
+        )
+        .route(
+            "/local-authorities/{code}/self-evaluation/{year}/{version}/findings/{id}/remove",
+            axum::routing::post(self_evaluation::remove_finding),
         )
         .route(
             "/local-authorities/{code}/self-evaluation/{year}/{version}/review",
             get(self_evaluation::review_page),
         )
         .route(
+            "/local-authorities/{code}/self-evaluation/{year}/{version}/compare",
+            get(self_evaluation::compare_page),
+        )
+        .route(
             "/local-authorities/{code}/self-evaluation/{year}/{version}/stage",
             axum::routing::post(self_evaluation::advance),
+        )
+        .route(
+            "/local-authorities/{code}/self-evaluation/{year}/{version}/sections",
+            get(self_evaluation::sections_page).post(self_evaluation::arrange_sections),
         )
         .route(
             "/local-authorities/{code}/self-evaluation/{year}/{version}/sections/{key}",

@@ -427,3 +427,381 @@ async fn the_plan_answers_areas_for_development_and_shows_its_loose_ends() {
         "due 1 October 2026, and today is 23 November 2026"
     );
 }
+
+/// The `row_version` a page's forms carry.
+fn row_version_of(body: &str) -> String {
+    let marker = r#"name="row_version" value=""#;
+    let at = body.find(marker).expect("the page has a form") + marker.len();
+    body[at..].split('"').next().unwrap().to_string()
+}
+
+/// The first id of the given kind (`s-`, `a-`, `p-`) that a page links to.
+fn item_id(body: &str, prefix: &str) -> String {
+    let marker = format!("/{prefix}");
+    let at = body
+        .match_indices(&marker)
+        .map(|(i, _)| i + 1)
+        .find(|i| body[*i..].starts_with(prefix) && body[*i + prefix.len()..].starts_with("20"))
+        .unwrap_or_else(|| panic!("no {prefix} id in the page"));
+    body[at..]
+        .split(['"', '/'])
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+async fn add_finding(app: &mut TestApp, kind: &str, text: &str) {
+    let page = format!("{V1}/findings");
+    let rv = row_version_of(&app.get(&page).await.body);
+    let r = app
+        .submit(
+            &page,
+            &page,
+            &[("row_version", &rv), ("kind", kind), ("finding.text", text)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+#[tokio::test]
+async fn findings_change_and_go_but_an_area_the_plan_answers_stays() {
+    let mut app = TestApp::new().await;
+    started(&mut app).await;
+    add_finding(&mut app, "strength", "Children are seen alone.").await;
+    add_finding(&mut app, "area", "Supervision is irregular.").await;
+    let findings = format!("{V1}/findings");
+    let listed = app.get(&findings).await;
+    let strength = item_id(&listed.body, "s-");
+    let area = item_id(&listed.body, "a-");
+
+    // Changing: the form opens with what was written.
+    let change = format!("{findings}/{strength}");
+    let form = app.get(&change).await;
+    assert_eq!(form.h1(), "Change strength");
+    assert!(form.body.contains(">Children are seen alone.</textarea>"));
+    let rv = row_version_of(&form.body);
+    let blank = app
+        .submit(
+            &change,
+            &change,
+            &[("row_version", &rv), ("finding.text", "")],
+        )
+        .await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let saved = app
+        .submit(
+            &change,
+            &change,
+            &[
+                ("row_version", &rv),
+                (
+                    "finding.text",
+                    "Children are seen alone, and their words recorded.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert!(app
+        .get(&findings)
+        .await
+        .body
+        .contains("their words recorded."));
+    // The same form again, from before that save: refused, with what was typed kept.
+    let stale = app
+        .submit(
+            &change,
+            &change,
+            &[("row_version", &rv), ("finding.text", "A later thought.")],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains(">A later thought.</textarea>"));
+
+    // An area the plan answers cannot go until the action changes.
+    let plan = format!("{V1}/plan");
+    let rv = row_version_of(&app.get(&plan).await.body);
+    let action = app
+        .submit(
+            &plan,
+            &plan,
+            &[
+                ("row_version", &rv),
+                ("description", "Monthly supervision audit"),
+                ("status", "not_started"),
+                ("answers", &area),
+            ],
+        )
+        .await;
+    assert_eq!(action.status, StatusCode::SEE_OTHER, "{}", action.body);
+    let rv = row_version_of(&app.get(&findings).await.body);
+    let refused = app
+        .submit(
+            &findings,
+            &format!("{findings}/{area}/remove"),
+            &[("row_version", &rv)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("change or remove ‘Monthly supervision audit’ first"),
+        "{}",
+        refused.body
+    );
+    let action_id = item_id(&app.get(&plan).await.body, "p-");
+    let removed = app
+        .submit(
+            &plan,
+            &format!("{plan}/{action_id}/remove"),
+            &[("row_version", &rv)],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    for id in [&area, &strength] {
+        let rv = row_version_of(&app.get(&findings).await.body);
+        let r = app
+            .submit(
+                &findings,
+                &format!("{findings}/{id}/remove"),
+                &[("row_version", &rv)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{id}: {}", r.body);
+    }
+    let after = app.get(&findings).await;
+    assert!(!after.body.contains("Supervision is irregular."));
+    assert!(!after.body.contains("their words recorded."));
+    assert_eq!(
+        app.get(&format!("{findings}/s-2026-99")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_changed_action_may_cite_only_the_las_own_audits_as_evidence() {
+    let mut app = TestApp::new().await;
+    started(&mut app).await;
+    let audit = an_audit(&mut app).await;
+    let plan = format!("{V1}/plan");
+    let rv = row_version_of(&app.get(&plan).await.body);
+    let added = app
+        .submit(
+            &plan,
+            &plan,
+            &[
+                ("row_version", &rv),
+                ("description", "Train managers in reflective supervision"),
+                ("owner", "Principal social worker"),
+                ("status", "in_progress"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let id = item_id(&app.get(&plan).await.body, "p-");
+    let change = format!("{plan}/{id}");
+    let form = app.get(&change).await;
+    assert_eq!(form.h1(), "Change action");
+    assert!(form.body.contains(r#"value="Principal social worker""#));
+    let rv = row_version_of(&form.body);
+    let done = |audits: &'static str| {
+        [
+            ("description", "Train managers in reflective supervision"),
+            ("owner", "Principal social worker"),
+            ("status", "done"),
+            ("date_done", "13/11/2026"),
+            ("what_changed", "All 14 managers trained"),
+            ("audits", audits),
+        ]
+    };
+    let mut fields = done("99999").to_vec();
+    fields.push(("row_version", &rv));
+    let unknown = app.submit(&change, &change, &fields).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown
+        .body
+        .contains("There is no case audit 99999 in Barking and Dagenham"));
+    let audit: &'static str = Box::leak(audit.into_boxed_str());
+    let mut fields = done(audit).to_vec();
+    fields.push(("row_version", &rv));
+    let saved = app.submit(&change, &change, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let listed = app.get(&plan).await;
+    assert!(listed.body.contains("Done"));
+    assert!(!listed.body.contains("No evidence it happened"));
+
+    // Another LA's leader cannot open the form.
+    app.new_browser();
+    app.sign_in("dcs.devon").await;
+    assert_eq!(app.get(&change).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_la_adds_orders_and_removes_its_own_sections() {
+    let mut app = TestApp::new().await;
+    started(&mut app).await;
+    let sections = format!("{V1}/sections");
+    let page = app.get(&sections).await;
+    assert_eq!(page.h1(), "Arrange sections");
+    let rv = row_version_of(&page.body);
+    let blank = app
+        .submit(
+            &sections,
+            &sections,
+            &[("row_version", &rv), ("op", "add"), ("title", " ")],
+        )
+        .await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(blank
+        .body
+        .contains(r##"<a href="#title">Enter a title for the section</a>"##));
+    let added = app
+        .submit(
+            &sections,
+            &sections,
+            &[("row_version", &rv), ("op", "add"), ("title", "Early help")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let order = |body: &str| -> Vec<String> {
+        body.split(r#"<th scope="row" class="govuk-table__header">"#)
+            .skip(1)
+            .map(|s| s.split('<').next().unwrap().to_string())
+            .collect()
+    };
+    let page = app.get(&sections).await;
+    let before = order(&page.body);
+    assert_eq!(before.last().map(String::as_str), Some("Early help"));
+    let rv = row_version_of(&page.body);
+    let up = app
+        .submit(
+            &sections,
+            &sections,
+            &[("row_version", &rv), ("op", "up"), ("key", "early-help")],
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::SEE_OTHER, "{}", up.body);
+    let page = app.get(&sections).await;
+    let after = order(&page.body);
+    assert_eq!(after[after.len() - 2], "Early help");
+    assert_eq!(after.len(), before.len());
+    // The version's task list shows it, and its questions can be answered.
+    assert!(app.get(V1).await.body.contains("/sections/early-help\""));
+    assert_eq!(
+        app.get(&format!("{sections}/early-help")).await.status,
+        StatusCode::OK
+    );
+    let rv = row_version_of(&page.body);
+    let framework = app
+        .submit(
+            &sections,
+            &sections,
+            &[("row_version", &rv), ("op", "remove"), ("key", "context")],
+        )
+        .await;
+    assert_eq!(framework.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(framework.body.contains("cannot be removed"));
+    let removed = app
+        .submit(
+            &sections,
+            &sections,
+            &[
+                ("row_version", &rv),
+                ("op", "remove"),
+                ("key", "early-help"),
+            ],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    assert_eq!(
+        order(&app.get(&sections).await.body),
+        before[..before.len() - 1]
+    );
+
+    // Readers who may not write cannot arrange.
+    app.new_browser();
+    app.sign_in("viewer.barking").await;
+    assert_eq!(app.get(&sections).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn this_year_is_compared_with_last_years_signed_off_version() {
+    let mut app = TestApp::new().await;
+    app.sign_in("qp.barking").await;
+    let last = "/local-authorities/E09000002/self-evaluation/2025-26/1";
+    let r = app.submit(SEF, SEF, &[("year", "2025-26")]).await;
+    assert_eq!(r.location(), last, "{}", r.body);
+    let findings = format!("{last}/findings");
+    for (kind, text) in [
+        ("strength", "Children are seen alone."),
+        ("strength", "Care leavers stay in touch."),
+        ("area", "Supervision is irregular."),
+    ] {
+        let rv = row_version_of(&app.get(&findings).await.body);
+        let r = app
+            .submit(
+                &findings,
+                &findings,
+                &[("row_version", &rv), ("kind", kind), ("finding.text", text)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let plan = format!("{last}/plan");
+    for (description, status) in [
+        ("Audit supervision monthly", "in_progress"),
+        ("Recruit two IROs", "not_started"),
+    ] {
+        let rv = row_version_of(&app.get(&plan).await.body);
+        let r = app
+            .submit(
+                &plan,
+                &plan,
+                &[
+                    ("row_version", &rv),
+                    ("description", description),
+                    ("status", status),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    // Nothing signed off yet: nothing to compare this year's with.
+    app.new_browser();
+    started(&mut app).await;
+    assert!(app
+        .get(&format!("{V1}/compare"))
+        .await
+        .body
+        .contains("no signed-off self-evaluation for 2025-26"));
+
+    app.new_browser();
+    app.sign_in("dcs.barking").await;
+    let rv = row_version_of(&app.get(last).await.body);
+    let r = app
+        .submit(
+            last,
+            &format!("{last}/stage"),
+            &[("transition", "sign_off"), ("row_version", &rv)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let compare = app.get(&format!("{V1}/compare")).await;
+    assert_eq!(compare.status, StatusCode::OK, "{}", compare.body);
+    assert_eq!(compare.h1(), "Year on year");
+    let plan_part = &compare.body[compare.body.find("id=\"plan\"").unwrap()..];
+    let missing = &plan_part[plan_part.find("id=\"plan-not-carried-over\"").unwrap()..];
+    let missing = &missing[..missing.find("</div>").unwrap()];
+    assert!(
+        missing.contains("Audit supervision monthly") && missing.contains("Recruit two IROs"),
+        "this year's draft was started before last year's was signed off, so it carries nothing: {missing}"
+    );
+    let strengths = &compare.body[compare.body.find("id=\"strengths\"").unwrap()..];
+    let strengths = &strengths[..strengths.find("id=\"areas\"").unwrap()];
+    let gone = &strengths[strengths.find("No longer listed").unwrap()..];
+    assert!(
+        gone.contains("Children are seen alone.") && gone.contains("Care leavers stay in touch.")
+    );
+}

@@ -121,31 +121,33 @@ pub(crate) async fn start(
 
 /// The form's blocks for one question: what is written, then spares.
 fn blocks(paragraphs: &[Paragraph]) -> Vec<Value> {
-    let mut out: Vec<Value> = paragraphs
-        .iter()
-        .map(|p| {
-            let form = NewParagraph::from(p);
-            let audits = form
-                .citations
-                .iter()
-                .find(|c| c.kind == "audits")
-                .map(|c| c.reference.clone())
-                .unwrap_or_default();
-            let other = form.citations.iter().find(|c| c.kind != "audits");
-            json!({
-                "text": form.text,
-                "audits": audits,
-                "other_kind": other.map(|c| c.kind.clone()).unwrap_or_default(),
-                "other_label": other.map(|c| c.label.clone()).unwrap_or_default(),
-            })
-        })
-        .collect();
+    let mut out: Vec<Value> = paragraphs.iter().map(shown_block).collect();
     let wanted = (out.len() + SPARE_PARAGRAPHS).max(MIN_PARAGRAPHS);
-    out.resize(
-        wanted,
-        json!({"text": "", "audits": "", "other_kind": "", "other_label": ""}),
-    );
+    out.resize(wanted, empty_block());
     out
+}
+
+/// A blank paragraph block, as a form shows it.
+pub(super) fn empty_block() -> Value {
+    json!({"text": "", "audits": "", "other_kind": "", "other_label": ""})
+}
+
+/// A written paragraph as its form block shows it, to change it.
+pub(super) fn shown_block(p: &Paragraph) -> Value {
+    let form = NewParagraph::from(p);
+    let audits = form
+        .citations
+        .iter()
+        .find(|c| c.kind == "audits")
+        .map(|c| c.reference.clone())
+        .unwrap_or_default();
+    let other = form.citations.iter().find(|c| c.kind != "audits");
+    json!({
+        "text": form.text,
+        "audits": audits,
+        "other_kind": other.map(|c| c.kind.clone()).unwrap_or_default(),
+        "other_label": other.map(|c| c.label.clone()).unwrap_or_default(),
+    })
 }
 
 struct AnswerPage<'a> {

@@ -11,11 +11,15 @@ mod edit;
 mod findings;
 mod pages;
 mod plan;
+mod sections;
 
 pub(crate) use edit::{advance, answer_form, save_answers, start};
-pub(crate) use findings::{add_finding, findings_form};
-pub(crate) use pages::{overview, review_page, show};
-pub(crate) use plan::{add_action, plan_form};
+pub(crate) use findings::{
+    add_finding, change_finding, finding_form, findings_form, remove_finding,
+};
+pub(crate) use pages::{compare_page, overview, review_page, show};
+pub(crate) use plan::{action_form, add_action, change_action, plan_form, remove_action};
+pub(crate) use sections::{arrange_sections, sections_page};
 
 use super::authority;
 use crate::access_log::log_read;

@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use ilacs_domain::access::SefStage;
 use ilacs_domain::self_evaluation::{
-    review, stage_label, Citation, Evidence, Location, Paragraph, Question, SelfEvaluation,
-    Transition,
+    compare_years, review, stage_label, Citation, Evidence, FindingChanges, ItemId, Location,
+    Paragraph, Question, SelfEvaluation, Transition,
 };
 use serde_json::{json, Value};
 
@@ -211,6 +211,113 @@ pub(crate) async fn review_page(
             "advice": advice,
             "words": ilacs_domain::self_evaluation::word_count(sef),
             "target": review_rules().target_words(),
+        }),
+    )?;
+    Ok(html.into_response())
+}
+
+/// Year on year: this version against last year's latest signed-off version the viewer
+/// may read — strengths and areas kept, added and dropped, and what became of the plan.
+pub(crate) async fn compare_page(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path((code, year, number)): Path<(String, String, u32)>,
+) -> Result<Response, PageError> {
+    let la = authority(&state, &code).await?;
+    let stored = version(&state, &viewer, &la, &year, number, Action::Read).await?;
+    let this = &stored.sef;
+    let last_year = this.year().previous();
+    let candidate = state
+        .store
+        .self_evaluations(&la.la_code)
+        .await?
+        .into_iter()
+        .filter(|v| Some(v.year) == last_year && v.stage != SefStage::Draft)
+        .filter(|v| {
+            let r = Record::SelfEvaluation {
+                la: &la.la_code,
+                region: &la.region,
+                stage: v.stage,
+            };
+            authorize(viewer.principal(), Action::Read, &r).is_ok()
+        })
+        .max_by_key(|v| v.version);
+    let last = match candidate {
+        Some(v) => Some(
+            version(
+                &state,
+                &viewer,
+                &la,
+                &v.year.label(),
+                v.version,
+                Action::Read,
+            )
+            .await?,
+        ),
+        None => None,
+    };
+    let comparison = match &last {
+        Some(last) => Some(
+            compare_years(&last.sef, this, state.today())
+                .map_err(|e| PageError::Internal(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let text_of = |sef: &SelfEvaluation, id: ItemId| -> String {
+        sef.strength(id)
+            .or_else(|| sef.area_for_development(id))
+            .map(|f| f.text().to_string())
+            .or_else(|| sef.action(id).map(|a| a.description().to_string()))
+            .unwrap_or_default()
+    };
+    let view = comparison.as_ref().zip(last.as_ref()).map(|(c, last)| {
+        let last = &last.sef;
+        let findings = |changes: &FindingChanges| {
+            json!({
+                "kept": changes.kept.iter().map(|k| json!({
+                    "text": text_of(this, k.this),
+                    "reworded": k.reworded,
+                    "was": k.reworded.then(|| text_of(last, k.last)),
+                })).collect::<Vec<_>>(),
+                "added": changes.added.iter().map(|id| text_of(this, *id)).collect::<Vec<_>>(),
+                "removed": changes.removed.iter().map(|id| text_of(last, *id)).collect::<Vec<_>>(),
+            })
+        };
+        let actions = |sef: &SelfEvaluation, ids: &[ItemId]| -> Vec<String> {
+            ids.iter().map(|id| text_of(sef, *id)).collect()
+        };
+        json!({
+            "last_year": c.last_year.label(),
+            "last_version": c.last_version,
+            "last_href": version_path(&la, c.last_year, c.last_version),
+            "strengths": findings(&c.strengths),
+            "areas": findings(&c.areas_for_development),
+            "plan": [
+                {"id": "done", "title": "Done", "warn": false, "items": actions(last, &c.plan.done)},
+                {"id": "carried-over", "title": "Still open, carried into this year's plan", "warn": false, "items": actions(last, &c.plan.carried_over)},
+                {"id": "not-carried-over", "title": "Open last year and missing from this year's plan", "warn": true, "items": actions(last, &c.plan.not_carried_over)},
+                {"id": "dropped", "title": "Dropped", "warn": false, "items": actions(last, &c.plan.dropped)},
+                {"id": "new", "title": "New this year", "warn": false, "items": actions(this, &c.plan.new)},
+                {"id": "overdue", "title": "Overdue now", "warn": true, "items": actions(this, &c.plan.overdue)},
+            ],
+        })
+    });
+    let html = PageFrame {
+        viewer: &viewer,
+        csrf: &csrf,
+        current_nav: "self-evaluation",
+    }
+    .render(
+        "sef_compare.html",
+        &format!("Year on year – self-evaluation {}", this.year().label()),
+        json!({
+            "la": {"code": la.gss_code.as_str(), "name": la.name},
+            "path": version_path(&la, this.year(), this.version()),
+            "year": this.year().label(),
+            "version": this.version(),
+            "previous_year": last_year.map(|y| y.label()),
+            "comparison": view,
         }),
     )?;
     Ok(html.into_response())

@@ -10,9 +10,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use ilacs_domain::self_evaluation::{
-    actions_without_evidence, overdue_actions, ActionStatus, NewCitation, NewPlanAction,
-    SelfEvaluation,
+    actions_without_evidence, overdue_actions, ActionDetails, ActionStatus, Citation, ItemId,
+    NewCitation, NewPlanAction, SelfEvaluation,
 };
+use ilacs_store::StoredSef;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -28,12 +29,13 @@ const FIELDS: [&str; 9] = [
     "audits",
 ];
 
+/// The plan page: its actions, then a form to add one, or to change `change`.
 fn render(
     viewer: &Viewer,
     csrf: &CsrfToken,
     la: &LocalAuthority,
     (sef, row_version, today): (&SelfEvaluation, i64, chrono::NaiveDate),
-    form: Value,
+    (change, form): (Option<ItemId>, Value),
     errors: Vec<Value>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
@@ -50,6 +52,7 @@ fn render(
         .iter()
         .map(|a| {
             json!({
+                "id": a.id().to_string(),
                 "description": a.description(),
                 "owner": a.owner(),
                 "due": a.due().map(|d| d.to_string()),
@@ -60,12 +63,19 @@ fn render(
             })
         })
         .collect();
+    let path = version_path(la, sef.year(), sef.version());
+    let (title, form_action) = match change {
+        Some(id) => ("Change action".to_string(), format!("{path}/plan/{id}")),
+        None => ("Improvement plan".to_string(), format!("{path}/plan")),
+    };
     let html = PageFrame { viewer, csrf, current_nav: "self-evaluation" }.render(
         "sef_plan.html",
-        "Improvement plan",
+        &title,
         json!({
             "la": {"code": la.gss_code.as_str(), "name": la.name},
-            "path": version_path(la, sef.year(), sef.version()),
+            "path": path,
+            "change": change.map(|id| id.to_string()),
+            "form_action": form_action,
             "year": sef.year().label(),
             "row_version": row_version,
             "actions": actions,
@@ -82,6 +92,14 @@ fn empty_form() -> Value {
     Value::Object(FIELDS.iter().map(|f| (f.to_string(), json!(""))).collect())
 }
 
+/// The action `id` names in this version.
+fn action(sef: &SelfEvaluation, id: &str) -> Result<ItemId, PageError> {
+    ItemId::parse(id)
+        .ok()
+        .filter(|id| sef.action(*id).is_some())
+        .ok_or(PageError::NotFound)
+}
+
 pub(crate) async fn plan_form(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
@@ -96,7 +114,50 @@ pub(crate) async fn plan_form(
         &csrf,
         &la,
         page,
-        empty_form(),
+        (None, empty_form()),
+        vec![],
+        StatusCode::OK,
+    )
+}
+
+pub(crate) async fn action_form(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path((code, year, number, id)): Path<(String, String, u32, String)>,
+) -> Result<Response, PageError> {
+    let la = authority(&state, &code).await?;
+    let stored = editable(&state, &viewer, &la, &year, number).await?;
+    let id = action(&stored.sef, &id)?;
+    let written = stored
+        .sef
+        .action(id)
+        .map(NewPlanAction::from)
+        .ok_or(PageError::NotFound)?;
+    let audits = written
+        .citations
+        .iter()
+        .find(|c| c.kind == "audits")
+        .map(|c| c.reference.clone())
+        .unwrap_or_default();
+    let form = json!({
+        "description": written.description,
+        "owner": written.owner,
+        "start": written.start,
+        "due": written.due,
+        "status": written.status,
+        "answers": written.answers,
+        "date_done": written.date_done,
+        "what_changed": written.what_changed,
+        "audits": audits,
+    });
+    let page = (&stored.sef, stored.row_version, state.today());
+    render(
+        &viewer,
+        &csrf,
+        &la,
+        page,
+        (Some(id), form),
         vec![],
         StatusCode::OK,
     )
@@ -111,6 +172,30 @@ pub(crate) async fn add_action(
 ) -> Result<Response, PageError> {
     let la = authority(&state, &code).await?;
     let stored = editable(&state, &viewer, &la, &year, number).await?;
+    submit((&state, &viewer, &csrf, &la), &stored, None, &fields).await
+}
+
+pub(crate) async fn change_action(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path((code, year, number, id)): Path<(String, String, u32, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let la = authority(&state, &code).await?;
+    let stored = editable(&state, &viewer, &la, &year, number).await?;
+    let id = action(&stored.sef, &id)?;
+    submit((&state, &viewer, &csrf, &la), &stored, Some(id), &fields).await
+}
+
+/// Checks a posted action and saves it as added or changed; a refusal shows the form
+/// again with what was typed.
+async fn submit(
+    (state, viewer, csrf, la): (&AppState, &Viewer, &CsrfToken, &LocalAuthority),
+    stored: &StoredSef,
+    change: Option<ItemId>,
+    fields: &[(String, String)],
+) -> Result<Response, PageError> {
     let map: HashMap<&str, &str> = fields.iter().map(|(k, v)| (k.as_str(), v.trim())).collect();
     let get = |k: &str| map.get(k).copied().unwrap_or("").to_string();
     let row_version = form_row_version(&map)?;
@@ -142,50 +227,109 @@ pub(crate) async fn add_action(
         },
     };
     let page = (&stored.sef, row_version, state.today());
+    let mut errors: Vec<Value> = Vec::new();
     let details = match draft.parse(&stored.sef) {
-        Ok(d) => d,
+        Ok(d) => Some(d),
         Err(problems) => {
-            let errors = problems
-                .iter()
-                .map(|e| {
-                    let field = if e.field.starts_with("citations") {
-                        "audits"
-                    } else {
-                        e.field.as_str()
-                    };
-                    json!({"field": field, "message": e.message})
-                })
-                .collect();
+            errors.extend(problems.iter().map(|e| {
+                let field = if e.field.starts_with("citations") {
+                    "audits"
+                } else {
+                    e.field.as_str()
+                };
+                json!({"field": field, "message": e.message})
+            }));
+            None
+        }
+    };
+    // Evidence must be this LA's own audits, as for a paragraph's citations.
+    for audit in draft_audits(&details) {
+        if state.store.audit(&la.la_code, audit).await?.is_none() {
+            errors.push(json!({"field": "audits", "message": format!("There is no case audit {audit} in {}: check the number", la.name)}));
+        }
+    }
+    let details = match details.filter(|_| errors.is_empty()) {
+        Some(d) => d,
+        None => {
             return render(
-                &viewer,
-                &csrf,
-                &la,
+                viewer,
+                csrf,
+                la,
                 page,
-                form,
+                (change, form),
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            )
         }
     };
     let mut sef = stored.sef.clone();
-    sef.add_action(details)
+    match change {
+        Some(id) => sef.set_action(id, details),
+        None => sef.add_action(details).map(|_| ()),
+    }
+    .map_err(|e| PageError::BadRequest(e.to_string()))?;
+    match save(state, viewer, &sef, row_version).await? {
+        None => {
+            let path = version_path(la, sef.year(), sef.version());
+            Ok(Redirect::to(&format!("{path}/plan")).into_response())
+        }
+        Some(message) => {
+            let errors = vec![json!({"field": "description", "message": message})];
+            render(
+                viewer,
+                csrf,
+                la,
+                page,
+                (change, form),
+                errors,
+                StatusCode::CONFLICT,
+            )
+        }
+    }
+}
+
+/// The case audits an action's evidence cites.
+fn draft_audits(details: &Option<ActionDetails>) -> Vec<i64> {
+    details
+        .iter()
+        .filter_map(|d| d.happened.as_ref())
+        .flat_map(|h| h.evidence())
+        .filter_map(|e| match e.citation() {
+            Citation::Audits { audits } => Some(audits.iter().map(|a| a.get()).collect::<Vec<_>>()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+pub(crate) async fn remove_action(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path((code, year, number, id)): Path<(String, String, u32, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let la = authority(&state, &code).await?;
+    let stored = editable(&state, &viewer, &la, &year, number).await?;
+    let id = action(&stored.sef, &id)?;
+    let map: HashMap<&str, &str> = fields.iter().map(|(k, v)| (k.as_str(), v.trim())).collect();
+    let row_version = form_row_version(&map)?;
+    let mut sef = stored.sef.clone();
+    sef.remove_action(id)
         .map_err(|e| PageError::BadRequest(e.to_string()))?;
     match save(&state, &viewer, &sef, row_version).await? {
         None => {
             let path = version_path(&la, sef.year(), sef.version());
             Ok(Redirect::to(&format!("{path}/plan")).into_response())
         }
-        Some(message) => {
-            let errors = vec![json!({"field": "description", "message": message})];
-            render(
-                &viewer,
-                &csrf,
-                &la,
-                page,
-                form,
-                errors,
-                StatusCode::CONFLICT,
-            )
-        }
+        Some(message) => render(
+            &viewer,
+            &csrf,
+            &la,
+            (&stored.sef, row_version, state.today()),
+            (None, empty_form()),
+            vec![json!({"field": id.to_string(), "message": message})],
+            StatusCode::CONFLICT,
+        ),
     }
 }
