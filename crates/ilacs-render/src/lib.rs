@@ -1,11 +1,17 @@
-//! Rendering: server-side HTML pages built from GOV.UK Frontend components, and
-//! server-rendered SVG charts that read without JavaScript.
+//! Rendering: server-side HTML pages built from GOV.UK Frontend components,
+//! server-rendered SVG charts that read without JavaScript, and documents (one model,
+//! written as DOCX, tagged PDF or standalone HTML).
 
 mod chart;
+mod document;
+pub mod exports;
 mod filters;
 mod spreadsheet;
 
 pub use chart::{judgement_history_svg, ChartPoint};
+pub use document::{
+    to_docx, to_html, to_pdf, Block, DocTable, Document, DocumentError, Inline, LinkTarget,
+};
 pub use filters::uk_date;
 pub use spreadsheet::{table_xlsx, Cell, SpreadsheetError, Table};
 

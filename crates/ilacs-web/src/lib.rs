@@ -8,6 +8,7 @@ mod access_log;
 mod assets;
 mod auth;
 mod error;
+pub mod exports;
 mod routes;
 mod state;
 mod views;

@@ -65,6 +65,36 @@ pub enum Command {
         #[command(subcommand)]
         what: UsersCommand,
     },
+    /// Write a record out as a document.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// An LA's self-evaluation, with its evidence as an appendix: Word (docx), tagged
+    /// PDF or HTML. The file is written whole or not at all.
+    SelfEvaluation {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The LA: a three-digit or area code.
+        #[arg(long)]
+        la: String,
+        /// The financial year, as 2026 or 2026-27; the latest year with a
+        /// self-evaluation if not given.
+        #[arg(long)]
+        year: Option<String>,
+        /// The version; the newest if not given.
+        #[arg(long)]
+        version: Option<u32>,
+        /// docx, pdf or html
+        #[arg(long)]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]

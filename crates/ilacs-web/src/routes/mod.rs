@@ -99,6 +99,10 @@ pub(crate) fn router(state: AppState) -> Router {
             get(self_evaluation::review_page),
         )
         .route(
+            "/local-authorities/{code}/self-evaluation/{year}/{version}/download/{format}",
+            get(self_evaluation::download),
+        )
+        .route(
             "/local-authorities/{code}/self-evaluation/{year}/{version}/compare",
             get(self_evaluation::compare_page),
         )

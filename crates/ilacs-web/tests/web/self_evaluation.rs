@@ -443,11 +443,7 @@ fn item_id(body: &str, prefix: &str) -> String {
         .map(|(i, _)| i + 1)
         .find(|i| body[*i..].starts_with(prefix) && body[*i + prefix.len()..].starts_with("20"))
         .unwrap_or_else(|| panic!("no {prefix} id in the page"));
-    body[at..]
-        .split(['"', '/'])
-        .next()
-        .unwrap()
-        .to_string()
+    body[at..].split(['"', '/']).next().unwrap().to_string()
 }
 
 async fn add_finding(app: &mut TestApp, kind: &str, text: &str) {
@@ -804,4 +800,125 @@ async fn this_year_is_compared_with_last_years_signed_off_version() {
     assert!(
         gone.contains("Children are seen alone.") && gone.contains("Care leavers stay in touch.")
     );
+}
+
+#[tokio::test]
+async fn a_version_downloads_as_word_pdf_and_html_for_its_readers_only() {
+    let mut app = TestApp::new().await;
+    started(&mut app).await;
+    let audit = an_audit(&mut app).await;
+    let findings = format!("{V1}/findings");
+    let r = app
+        .submit(
+            &findings,
+            &findings,
+            &[
+                ("row_version", "1"),
+                ("kind", "strength"),
+                ("finding.text", "Children are seen <alone> & heard."),
+                ("finding.audits", &audit),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(V1).await;
+    for format in ["docx", "pdf", "html"] {
+        assert!(
+            page.body.contains(&format!("{V1}/download/{format}\"")),
+            "the version page offers {format}"
+        );
+    }
+
+    let docx = app.get(&format!("{V1}/download/docx")).await;
+    assert_eq!(docx.status, StatusCode::OK);
+    assert_eq!(
+        docx.headers["content-type"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    assert_eq!(
+        docx.headers["content-disposition"],
+        "attachment; filename=\"barking-and-dagenham-self-evaluation-2026-27-v1.docx\""
+    );
+    assert!(docx.bytes.starts_with(b"PK\x03\x04"), "a zip package");
+    let pdf = app.get(&format!("{V1}/download/pdf")).await;
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
+
+    // The LA's own staff see each cited audit's team and grade in the appendix, never
+    // the child.
+    let html = app.get(&format!("{V1}/download/html")).await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html
+        .body
+        .contains("Children are seen &lt;alone&gt; &amp; heard."));
+    let appendix = &html.body[html.body.find("Appendix: evidence").expect("an appendix")..];
+    assert!(
+        appendix.contains(&format!("Case audit {audit}")),
+        "{appendix}"
+    );
+    assert!(
+        appendix.contains("Assessment") && appendix.contains("Good"),
+        "{appendix}"
+    );
+    assert!(!html.body.contains("CHILD-100") && !html.body.contains("Sam"));
+    assert_eq!(
+        app.get(&format!("{V1}/download/exe")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A draft is the LA's: Ofsted and other LAs cannot download it; anonymous users
+    // are asked to sign in.
+    for user in ["hmi.london", "dcs.devon"] {
+        app.new_browser();
+        app.sign_in(user).await;
+        assert_eq!(
+            app.get(&format!("{V1}/download/pdf")).await.status,
+            StatusCode::NOT_FOUND,
+            "{user}"
+        );
+    }
+    app.new_browser();
+    assert_eq!(
+        app.get(&format!("{V1}/download/docx")).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Shared with Ofsted: the region's inspector downloads it, seeing which audits are
+    // cited but not their details, and the read is logged.
+    app.sign_in("dcs.barking").await;
+    for transition in ["sign_off", "share_with_ofsted"] {
+        let rv = row_version_of(&app.get(V1).await.body);
+        let r = app
+            .submit(
+                V1,
+                &format!("{V1}/stage"),
+                &[("transition", transition), ("row_version", &rv)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    app.new_browser();
+    app.sign_in("hmi.london").await;
+    let html = app.get(&format!("{V1}/download/html")).await;
+    assert_eq!(html.status, StatusCode::OK);
+    let appendix = &html.body[html.body.find("Appendix: evidence").unwrap()..];
+    assert!(appendix.contains(&format!("Case audit {audit}")));
+    assert!(
+        !appendix.contains("Assessment"),
+        "audit details are the LA's"
+    );
+    app.new_browser();
+    app.sign_in("hmi.southwest").await;
+    assert_eq!(
+        app.get(&format!("{V1}/download/html")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let log = app
+        .store
+        .access_log(Some(&LaCode::parse("301").unwrap()), 50)
+        .await
+        .unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.entry.username == "hmi.london" && e.entry.record_kind == "self_evaluation"));
 }

@@ -1,4 +1,5 @@
 mod demo;
+mod export;
 mod import;
 mod serve;
 mod users;
@@ -20,5 +21,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import { what } => import::run(what).await,
         Command::Users { what } => users::run(what).await,
+        Command::Export { what } => export::run(what).await,
     }
+}
+
+/// The LA a three-digit or area code names.
+async fn find_la(
+    store: &dyn ilacs_store::Store,
+    code: &str,
+) -> anyhow::Result<ilacs_domain::authority::LocalAuthority> {
+    use anyhow::Context;
+    store
+        .local_authority(&ilacs_domain::authority::AuthorityRef::parse(code)?)
+        .await?
+        .with_context(|| {
+            format!(
+                "no local authority has the code '{code}' (has the reference data been imported?)"
+            )
+        })
 }

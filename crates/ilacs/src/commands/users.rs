@@ -1,22 +1,11 @@
+use super::find_la;
 use crate::cli::UsersCommand;
 use anyhow::{bail, Context};
 use ilacs_domain::access::{Role, Scope};
-use ilacs_domain::authority::{AuthorityRef, LaCode, LocalAuthority, RegionId};
+use ilacs_domain::authority::{LaCode, RegionId};
 use ilacs_domain::user::{NewPassword, Username};
 use ilacs_store::{NewApiToken, NewUser, Store};
 use std::io::Read;
-
-/// The LA a three-digit or area code names.
-async fn find_la(store: &dyn Store, code: &str) -> anyhow::Result<LocalAuthority> {
-    store
-        .local_authority(&AuthorityRef::parse(code)?)
-        .await?
-        .with_context(|| {
-            format!(
-                "no local authority has the code '{code}' (has the reference data been imported?)"
-            )
-        })
-}
 
 /// Checks a role's scope and resolves the LA code given in either form.
 pub async fn scope_for(

@@ -1,8 +1,8 @@
 //! The self-evaluation in headless Chromium: Devon's quality lead finds the demo's
 //! 2025-26 self-evaluation shared with Ofsted, starts this year's, answers a section
-//! citing a case audit (after meeting the error summary), reviews it and signs it off;
-//! Ofsted's South West director reads the shared version, and London's is told it is
-//! not there.
+//! citing a case audit (after meeting the error summary), reviews it; the director
+//! signs it off, downloads it as Word and PDF and shares it with Ofsted; Ofsted's South
+//! West director reads and downloads it, and London's is told it is not there.
 
 use crate::browser_support::{run_journey, Browser};
 use chrono::Utc;
@@ -37,6 +37,54 @@ async fn sign_in_as(b: &Browser, user: &str, password: &str) {
     b.goto("/sign-in").await;
     b.sign_in(user, password).await;
     b.wait_for_path("/").await;
+}
+
+const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// What a download link on the page gave: its status, type, first five bytes (as
+/// characters) and size.
+#[derive(Debug)]
+struct Download {
+    status: u64,
+    content_type: String,
+    magic: String,
+    size: u64,
+}
+
+/// Follows the `main` link with this text inside the browser, with its cookies, and
+/// reads what comes back (a download does not navigate, so the page cannot show it).
+async fn download(b: &Browser, link_text: &str) -> Download {
+    let link = b
+        .client
+        .find(fantoccini::Locator::XPath(&format!(
+            "//main//a[starts-with(normalize-space(), '{link_text}')]"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("no '{link_text}' link: {e}"));
+    let href = link
+        .attr("href")
+        .await
+        .unwrap()
+        .expect("the link has a href");
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        fetch(arguments[0], {credentials: 'same-origin'})
+          .then(r => r.arrayBuffer().then(buf => done([
+              r.status, r.headers.get('content-type') || '',
+              String.fromCharCode(...new Uint8Array(buf.slice(0, 5))), buf.byteLength])))
+          .catch(e => done([0, String(e), '', 0]));
+    "#;
+    let got = b
+        .client
+        .execute_async(script, vec![serde_json::json!(href)])
+        .await
+        .unwrap();
+    Download {
+        status: got[0].as_u64().unwrap_or(0),
+        content_type: got[1].as_str().unwrap_or("").to_string(),
+        magic: got[2].as_str().unwrap_or("").to_string(),
+        size: got[3].as_u64().unwrap_or(0),
+    }
 }
 
 async fn journey(b: Browser, password: String) {
@@ -149,9 +197,44 @@ async fn journey(b: Browser, password: String) {
     );
     b.check_page(&format!("Self-evaluation {year}")).await;
 
-    // Ofsted's South West director reads Devon's shared version.
-    let shared = format!("{sef}/{SHARED_YEAR}/1");
+    // Cabinet and scrutiny take it as a Word document; the PDF is tagged for screen
+    // readers. Both come from the links on the version's page, with the director's
+    // session.
+    let docx = download(&b, "Word document (DOCX)").await;
+    assert!(
+        docx.status == 200
+            && docx.content_type == DOCX_TYPE
+            && docx.magic.starts_with("PK\u{3}\u{4}"),
+        "a Word package: {docx:?}"
+    );
+    let pdf = download(&b, "Accessible PDF").await;
+    assert_eq!(
+        (pdf.status, pdf.content_type.as_str(), pdf.magic.as_str()),
+        (200, "application/pdf", "%PDF-"),
+        "{pdf:?}"
+    );
+    assert!(docx.size > 5_000 && pdf.size > 20_000, "{docx:?} {pdf:?}");
+
+    // The director shares it with Ofsted.
+    b.click_button("Share with Ofsted").await;
+    b.wait_for_path(&version).await;
+    b.wait_for("#stage").await;
+    assert_eq!(b.text("#stage").await, "Shared with Ofsted");
+
+    // Ofsted's South West director reads this year's, with the claim, and downloads it.
     sign_in_as(&b, "hmi.southwest", &password).await;
+    b.goto(&version).await;
+    assert_eq!(b.status().await, 200, "{}", b.context().await);
+    assert!(
+        b.text("main").await.contains(CLAIM),
+        "{}",
+        b.context().await
+    );
+    let pdf = download(&b, "Accessible PDF").await;
+    assert_eq!((pdf.status, pdf.magic.as_str()), (200, "%PDF-"), "{pdf:?}");
+
+    // And the demo's shared version of last year.
+    let shared = format!("{sef}/{SHARED_YEAR}/1");
     b.goto(&shared).await;
     assert_eq!(b.status().await, 200, "{}", b.context().await);
     b.check_page(&format!("Self-evaluation {SHARED_YEAR}"))
@@ -171,4 +254,6 @@ async fn journey(b: Browser, password: String) {
         !b.text("main").await.contains("Strengths"),
         "nothing of the version should be shown"
     );
+    b.goto(&version).await;
+    assert_eq!(b.status().await, 404, "{}", b.context().await);
 }

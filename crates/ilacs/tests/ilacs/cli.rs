@@ -366,3 +366,91 @@ fn serve_refuses_a_database_url_it_does_not_support() {
     .fails_saying(&["mysql://x"]);
     ilacs(&["migrate", "--database", "mysql://x"], &[]).fails_saying(&["mysql://x"]);
 }
+
+/// Starts Barking and Dagenham's 2026-27 self-evaluation straight in the store, with
+/// a strength, as the web would.
+fn a_self_evaluation(db: &Db) {
+    use ilacs_domain::authority::LaCode;
+    use ilacs_domain::framework::Catalogue;
+    use ilacs_domain::self_evaluation::{FinancialYear, Paragraph, SelfEvaluation, Structure};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = ilacs_store::open(&db.url).await.unwrap();
+        let mut sef = SelfEvaluation::new(
+            LaCode::parse("301").unwrap(),
+            FinancialYear::parse("2026-27").unwrap(),
+            &Catalogue::bundled(),
+            &Structure::bundled(),
+        )
+        .unwrap();
+        sef.add_strength(Paragraph::new("Children are seen alone & heard.", vec![]).unwrap())
+            .unwrap();
+        store
+            .create_self_evaluation(&sef, "qp.barking")
+            .await
+            .unwrap();
+    });
+}
+
+#[test]
+fn a_self_evaluation_exports_as_word_pdf_and_html_whole_or_not_at_all() {
+    let db = Db::new();
+    db.ilacs(&["import", "reference"]).ok();
+    let out = |name: &str| db.dir.path().join(name);
+    let export = |format: &str, file: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "export",
+            "self-evaluation",
+            "--la",
+            "E09000002",
+            "--format",
+            format,
+            "--out",
+            path_arg(file),
+        ];
+        args.extend_from_slice(extra);
+        db.ilacs(&args)
+    };
+    export("pdf", &out("none.pdf"), &[])
+        .fails_saying(&["Barking and Dagenham has no self-evaluation yet"]);
+    assert!(!out("none.pdf").exists());
+
+    a_self_evaluation(&db);
+    for (format, magic) in [
+        ("docx", &b"PK\x03\x04"[..]),
+        ("pdf", &b"%PDF-"[..]),
+        ("html", &b"<!DOCTYPE html>"[..]),
+    ] {
+        let file = out(&format!("sef.{format}"));
+        let run = export(format, &file, &["--year", "2026"]).ok();
+        assert!(
+            run.stdout
+                .contains("Barking and Dagenham's self-evaluation 2026-27, version 1"),
+            "{run}"
+        );
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(
+            bytes.starts_with(magic),
+            "{format}: {:?}",
+            &bytes[..bytes.len().min(16)]
+        );
+    }
+    let html = std::fs::read_to_string(out("sef.html")).unwrap();
+    assert!(html.contains("Children are seen alone &amp; heard."));
+
+    export("odt", &out("sef.odt"), &[]).fails_saying(&["--format must be docx, pdf or html"]);
+    export("pdf", &out("old.pdf"), &["--year", "2031"])
+        .fails_saying(&["no self-evaluation for 2031-32"]);
+    export("pdf", &out("v9.pdf"), &["--version", "9"]).fails_saying(&["no version 9"]);
+    let nowhere = out("missing-folder/sef.pdf");
+    export("pdf", &nowhere, &[]).fails_saying(&["could not write"]);
+    for name in ["sef.odt", "old.pdf", "v9.pdf"] {
+        assert!(!out(name).exists(), "{name} should not be written");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(db.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "no partial files are left behind");
+}

@@ -8,12 +8,14 @@
 //!   through its stages.
 
 mod edit;
+mod export;
 mod findings;
 mod pages;
 mod plan;
 mod sections;
 
 pub(crate) use edit::{advance, answer_form, save_answers, start};
+pub(crate) use export::download;
 pub(crate) use findings::{
     add_finding, change_finding, finding_form, findings_form, remove_finding,
 };
@@ -32,8 +34,7 @@ use ilacs_domain::self_evaluation::{FinancialYear, Questions, ReviewRules, Struc
 use ilacs_store::StoredSef;
 
 pub(super) fn questions() -> &'static Questions {
-    static Q: std::sync::OnceLock<Questions> = std::sync::OnceLock::new();
-    Q.get_or_init(Questions::bundled)
+    crate::exports::questions()
 }
 
 pub(super) fn structure() -> &'static Structure {
@@ -98,4 +99,14 @@ pub(super) async fn version(
         .await?;
     }
     Ok(stored)
+}
+
+/// Whether the viewer may open the LA's case audits a version cites.
+pub(super) fn audits_readable(viewer: &Viewer, la: &LocalAuthority) -> bool {
+    let audits = Record::CaseAudit {
+        la: &la.la_code,
+        region: &la.region,
+        notification_week: false,
+    };
+    authorize(viewer.principal(), Action::Read, &audits).is_ok()
 }

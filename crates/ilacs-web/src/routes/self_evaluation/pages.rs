@@ -99,16 +99,7 @@ pub(crate) async fn show(
     let sef = &stored.sef;
     let can_write = authorize(viewer.principal(), Action::Write, &record(&la, &stored)).is_ok();
     let can_decide = authorize(viewer.principal(), Action::Decide, &record(&la, &stored)).is_ok();
-    let audits_readable = authorize(
-        viewer.principal(),
-        Action::Read,
-        &Record::CaseAudit {
-            la: &la.la_code,
-            region: &la.region,
-            notification_week: false,
-        },
-    )
-    .is_ok();
+    let audits_readable = audits_readable(&viewer, &la);
     let path = version_path(&la, sef.year(), sef.version());
     let sections: Vec<Value> = sef
         .sections()

@@ -1,0 +1,7 @@
+//! The document writers: DOCX, tagged PDF and HTML, each read back with a real parser.
+
+mod docx;
+mod fuzz;
+mod html;
+mod pdf;
+mod sample;
