@@ -34,6 +34,7 @@ pub mod authority;
 pub mod calendar;
 pub mod framework;
 pub mod grade;
+pub mod indicators;
 pub mod inspection;
 pub mod reference;
 pub mod self_evaluation;

@@ -2,8 +2,10 @@
 
 use crate::local_authorities::{read_local_authorities, ReferenceError, ReferenceFiles};
 use crate::outcomes_workbook::{read_outcomes_workbook, OutcomesWorkbook, WorkbookError};
+use crate::published::{read_published, PublishedError};
 use crate::reference::{read_reference, ImportError};
 use ilacs_domain::authority::{LocalAuthority, Regions};
+use ilacs_domain::indicators::{Definitions, PublishedStatistics};
 use ilacs_domain::reference::ReferenceData;
 
 pub const LOCAL_AUTHORITIES_CSV: &str =
@@ -44,4 +46,33 @@ pub fn reference() -> Result<ReferenceData, ImportError> {
 /// The bundled outcomes workbook, read (about a tenth of a second: call it once).
 pub fn outcomes_workbook() -> Result<OutcomesWorkbook, WorkbookError> {
     read_outcomes_workbook(OUTCOMES_WORKBOOK)
+}
+
+/// `(file name, contents)` for each file in `data/published/`, by the name DfE gives it.
+macro_rules! published_files {
+    ($($name:literal),* $(,)?) => {
+        [$(($name, include_bytes!(concat!("../../../data/published/", $name)) as &[u8])),*]
+    };
+}
+
+/// DfE's published statistics files as shipped in `data/published/`: the files the
+/// bundled indicator definitions read (a test checks the two lists agree).
+pub const PUBLISHED_FILES: [(&str, &[u8]); 9] = published_files![
+    "b1_children_in_need_2013_to_2025.csv",
+    "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
+    "cla_number_and_rate_per_10k_children.csv",
+    "csww_indicators_2017_to_2025.csv",
+    "d3_cpps_subsequent_plan_2013_to_2025.csv",
+    "d5_cpps_at31march_by_duration_2013_to_2025.csv",
+    "la_care_leavers_accommodation_suitability.csv",
+    "la_care_leavers_activity.csv",
+    "la_cla_placement_stability.csv",
+];
+
+/// The bundled published statistics, read with the bundled indicator definitions and
+/// matched to `authorities` (the bundled LAs: [`local_authorities`]).
+pub fn published_statistics(
+    authorities: &[LocalAuthority],
+) -> Result<PublishedStatistics, PublishedError> {
+    read_published(&Definitions::bundled(), authorities, &PUBLISHED_FILES)
 }

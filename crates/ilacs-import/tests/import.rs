@@ -1,5 +1,6 @@
-//! The importers against the repository's real reference data and Ofsted's real
-//! workbook, and against damaged or altered copies of them.
+//! The importers against the repository's real reference data, Ofsted's real workbook
+//! and DfE's real published statistics (`published`), and against damaged or altered
+//! copies of them.
 
 use chrono::NaiveDate;
 use ilacs_domain::authority::{GssCode, LaCode, LocalAuthority, Regions};
@@ -13,6 +14,10 @@ use ilacs_import::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
+
+// In a folder of its own, so that Cargo does not build it as a second test binary.
+#[path = "import/published.rs"]
+mod published;
 
 fn d(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()

@@ -11,7 +11,8 @@ pub use error::StoreError;
 pub use ilacs_domain::reference::ReferenceData;
 pub use records::{
     AccessEntry, Counts, ImportSummary, LaOverview, NewAccessEntry, NewApiToken, NewCaseAudit,
-    NewUser, SefSummary, SharedSef, StoredAudit, StoredSef, UserRecord,
+    NewUser, PublishedImport, PublishedSummary, SefSummary, SharedSef, StoredAudit, StoredSef,
+    UserRecord,
 };
 pub use sql::SqlStore;
 
@@ -20,6 +21,7 @@ use chrono::NaiveDate;
 use ilacs_domain::access::{Role, SefStage};
 use ilacs_domain::audit::Audit;
 use ilacs_domain::authority::{AuthorityRef, LaCode, LocalAuthority, Region, RegionId};
+use ilacs_domain::indicators::{Observation, PublishedStatistics};
 use ilacs_domain::inspection::Activity;
 use ilacs_domain::self_evaluation::{FinancialYear, SelfEvaluation};
 use ilacs_domain::user::Username;
@@ -202,6 +204,27 @@ pub trait Store: Send + Sync {
         region: &RegionId,
         at_least: SefStage,
     ) -> Result<Vec<SharedSef>, StoreError>;
+
+    // Published statistics -----------------------------------------------------------
+
+    /// Replaces every published value with `statistics`, in one transaction: values no
+    /// longer there are removed, changed ones updated and the rest left alone, so the
+    /// same files imported twice change nothing. The import is recorded (by `actor`,
+    /// with its files). An empty set, or values for an LA the store does not know, is
+    /// [`StoreError::Invalid`] and leaves the old values as they were.
+    async fn replace_published_statistics(
+        &self,
+        statistics: &PublishedStatistics,
+        actor: &str,
+    ) -> Result<PublishedSummary, StoreError>;
+
+    /// What comparing an LA needs, in two queries: its own values, England's, its ONS
+    /// region's and its statistical neighbours' (for
+    /// [`ilacs_domain::indicators::compare`]). An LA not known is [`StoreError::NotFound`].
+    async fn published_statistics_for(&self, la: &LaCode) -> Result<Vec<Observation>, StoreError>;
+
+    /// The latest import of published statistics, if there has been one.
+    async fn last_published_import(&self) -> Result<Option<PublishedImport>, StoreError>;
 }
 
 /// Opens the store a URL names: `sqlite://PATH` (created if missing) or

@@ -13,6 +13,10 @@ const SQLITE: &[(i64, &str)] = &[
         4,
         include_str!("../migrations/sqlite/0004_self_evaluations.sql"),
     ),
+    (
+        5,
+        include_str!("../migrations/sqlite/0005_published_statistics.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_initial.sql")),
@@ -27,6 +31,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         4,
         include_str!("../migrations/postgres/0004_self_evaluations.sql"),
+    ),
+    (
+        5,
+        include_str!("../migrations/postgres/0005_published_statistics.sql"),
     ),
 ];
 

@@ -3,6 +3,7 @@
 use ilacs_domain::access::{Role, SefStage};
 use ilacs_domain::audit::Audit;
 use ilacs_domain::authority::{LaCode, LocalAuthority, RegionId};
+use ilacs_domain::indicators::SourceFile;
 use ilacs_domain::inspection::Activity;
 use ilacs_domain::self_evaluation::{FinancialYear, SelfEvaluation};
 use ilacs_domain::user::Username;
@@ -44,6 +45,32 @@ impl ImportSummary {
         })
         .to_string()
     }
+}
+
+/// What replacing the published statistics changed: values added, changed, removed
+/// (no longer in the files) and left as they were.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PublishedSummary {
+    pub added: u64,
+    pub updated: u64,
+    pub removed: u64,
+    pub unchanged: u64,
+}
+
+impl PublishedSummary {
+    pub fn changed(&self) -> u64 {
+        self.added + self.updated + self.removed
+    }
+}
+
+/// An import of published statistics: when, by whom, what it changed, and the files
+/// read (with their data rows and the values taken from each).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedImport {
+    pub imported_at: i64,
+    pub imported_by: String,
+    pub summary: PublishedSummary,
+    pub files: Vec<SourceFile>,
 }
 
 /// An LA with its latest graded inspection, for lists.

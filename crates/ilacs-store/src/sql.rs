@@ -3,12 +3,13 @@
 //! CONFLICT`, `RETURNING`), values are text, integers and 0/1 flags, and only the
 //! migrations, connection set-up and how a write locks what it checks differ.
 
+mod published;
 mod self_evaluations;
 
 use crate::migrations::migrate;
 use crate::records::{
     AccessEntry, ImportSummary, LaOverview, NewAccessEntry, NewApiToken, NewCaseAudit, NewUser,
-    SefSummary, SharedSef, StoredAudit, StoredSef, UserRecord,
+    PublishedImport, PublishedSummary, SefSummary, SharedSef, StoredAudit, StoredSef, UserRecord,
 };
 use crate::{Store, StoreError};
 use async_trait::async_trait;
@@ -19,6 +20,7 @@ use ilacs_domain::audit::{
 };
 use ilacs_domain::authority::{AuthorityRef, GssCode, LaCode, LocalAuthority, Region, RegionId};
 use ilacs_domain::grade::Grade;
+use ilacs_domain::indicators::{Observation, PublishedStatistics};
 use ilacs_domain::inspection::{Activity, ActivityKind, Judgement, Judgements};
 use ilacs_domain::reference::ReferenceData;
 use ilacs_domain::self_evaluation::{FinancialYear, SelfEvaluation};
@@ -1207,6 +1209,22 @@ impl Store for SqlStore {
         at_least: SefStage,
     ) -> Result<Vec<SharedSef>, StoreError> {
         self.shared_sefs(region, at_least).await
+    }
+
+    async fn replace_published_statistics(
+        &self,
+        statistics: &PublishedStatistics,
+        actor: &str,
+    ) -> Result<PublishedSummary, StoreError> {
+        self.replace_published(statistics, actor).await
+    }
+
+    async fn published_statistics_for(&self, la: &LaCode) -> Result<Vec<Observation>, StoreError> {
+        self.published_for(la).await
+    }
+
+    async fn last_published_import(&self) -> Result<Option<PublishedImport>, StoreError> {
+        self.last_published().await
     }
 }
 
