@@ -177,6 +177,141 @@ pub fn judgement_history_svg(
     out
 }
 
+/// One line of a trend chart: a value per period, or a gap where there is none (a
+/// suppressed or missing figure is a gap, never a zero).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendSeries {
+    pub name: String,
+    pub values: Vec<Option<f64>>,
+}
+
+/// The axis for values up to `value`: the smallest of 1, 2, 2.5 or 5 times a power of
+/// ten that is at least `value`, and how many equal steps to mark it in.
+fn nice_axis(value: f64) -> (f64, u32) {
+    if value <= 0.0 || !value.is_finite() {
+        return (1.0, 5);
+    }
+    let power = 10f64.powf(value.log10().floor());
+    [(1.0, 5), (2.0, 4), (2.5, 5), (5.0, 5), (10.0, 5)]
+        .into_iter()
+        .map(|(m, steps)| (m * power, steps))
+        .find(|(c, _)| *c >= value * (1.0 - 1e-9))
+        .unwrap_or((10.0 * power, 5))
+}
+
+/// A line chart of an indicator over time, one marked line per series, the axis from
+/// zero. `id` makes the title and description ids unique on a page with many charts.
+/// Returns an empty string when there is nothing to plot.
+pub fn trend_svg(
+    id: &str,
+    title: &str,
+    description: &str,
+    periods: &[String],
+    series: &[TrendSeries],
+) -> String {
+    let top_value = series
+        .iter()
+        .flat_map(|s| s.values.iter().flatten())
+        .fold(f64::NEG_INFINITY, |a, b| a.max(*b));
+    if periods.is_empty() || !top_value.is_finite() {
+        return String::new();
+    }
+    let (width, height, left, right, top, bottom) = (680.0, 300.0, 60.0, 20.0, 20.0, 90.0);
+    let (y_max, steps) = nice_axis(top_value);
+    let plot_w = width - left - right;
+    let plot_h = height - top - bottom;
+    let step = if periods.len() > 1 {
+        plot_w / (periods.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let x_of = |i: usize| {
+        if periods.len() > 1 {
+            left + step * i as f64
+        } else {
+            left + plot_w / 2.0
+        }
+    };
+    let y_of = |v: f64| top + plot_h * (1.0 - v / y_max);
+    let id = escape(id);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<svg class="ilacs-chart" viewBox="0 0 {width} {height}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg" font-family="arial, sans-serif" font-size="14"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(title),
+        escape(description)
+    );
+    let step_value = y_max / f64::from(steps);
+    let decimals = if step_value >= 1.0 && step_value.fract() == 0.0 {
+        0
+    } else {
+        1
+    };
+    for tick in 0..=steps {
+        let v = step_value * f64::from(tick);
+        let y = y_of(v);
+        let label = format!("{v:.decimals$}");
+        let _ = write!(
+            out,
+            r##"<line x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#b1b4b6" stroke-width="1"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#0b0c0c">{label}</text>"##,
+            left + plot_w,
+            left - 8.0,
+            y + 5.0
+        );
+    }
+    // Label every period when they fit, otherwise every other one.
+    let every = if periods.len() > 8 { 2 } else { 1 };
+    for (i, period) in periods.iter().enumerate() {
+        if i % every == 0 || i + 1 == periods.len() {
+            let _ = write!(
+                out,
+                r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#0b0c0c">{}</text>"##,
+                x_of(i),
+                top + plot_h + 20.0,
+                escape(period)
+            );
+        }
+    }
+    for (n, line) in series.iter().enumerate() {
+        let (colour, shape) = SERIES_STYLE[n % SERIES_STYLE.len()];
+        // A gap breaks the line: points either side are not joined across it.
+        let mut run: Vec<String> = Vec::new();
+        let flush = |run: &mut Vec<String>, out: &mut String| {
+            if run.len() > 1 {
+                let _ = write!(
+                    out,
+                    r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2"/>"#,
+                    run.join(" ")
+                );
+            }
+            run.clear();
+        };
+        for (i, value) in line.values.iter().enumerate().take(periods.len()) {
+            match value {
+                Some(v) => run.push(format!("{:.1},{:.1}", x_of(i), y_of(*v))),
+                None => flush(&mut run, &mut out),
+            }
+        }
+        flush(&mut run, &mut out);
+        for (i, value) in line.values.iter().enumerate().take(periods.len()) {
+            if let Some(v) = value {
+                marker(&mut out, shape, x_of(i), y_of(*v), colour);
+            }
+        }
+        let lx = 20.0 + (n % 2) as f64 * 330.0;
+        let ly = height - 40.0 + (n / 2) as f64 * 18.0;
+        marker(&mut out, shape, lx + 6.0, ly - 5.0, colour);
+        let _ = write!(
+            out,
+            r##"<text x="{:.1}" y="{ly:.1}" fill="#0b0c0c">{}</text>"##,
+            lx + 18.0,
+            escape(&line.name)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +361,63 @@ mod tests {
             "the axis runs to now"
         );
         assert!(svg.contains(">Care leavers<"));
+    }
+
+    #[test]
+    fn a_trend_breaks_at_gaps_and_keeps_its_ids_unique() {
+        let periods: Vec<String> = ["2021", "2022", "2023", "2024"].map(String::from).to_vec();
+        let svg = trend_svg(
+            "re_referral_rate",
+            "Re-referrals <%>",
+            "Barking against England",
+            &periods,
+            &[
+                TrendSeries {
+                    name: "Barking".into(),
+                    values: vec![Some(20.0), None, Some(22.0), Some(23.5)],
+                },
+                TrendSeries {
+                    name: "England".into(),
+                    values: vec![Some(21.0), Some(21.5), Some(22.0), Some(22.6)],
+                },
+            ],
+        );
+        assert!(svg.contains(r#"aria-labelledby="re_referral_rate-title re_referral_rate-desc""#));
+        assert!(svg.contains("Re-referrals &lt;%&gt;"));
+        assert_eq!(
+            svg.matches("<polyline").count(),
+            2,
+            "Barking's gap leaves one line of two points, England's one of four"
+        );
+        assert!(svg.contains(">25<"), "the axis rounds up to 25: {svg}");
+        assert_eq!(trend_svg("x", "t", "d", &periods, &[]), "");
+        assert_eq!(
+            trend_svg(
+                "x",
+                "t",
+                "d",
+                &periods,
+                &[TrendSeries {
+                    name: "all suppressed".into(),
+                    values: vec![None; 4]
+                }]
+            ),
+            ""
+        );
+    }
+
+    #[test]
+    fn axis_ceilings_are_round_numbers() {
+        for (value, axis) in [
+            (22.6, (25.0, 5)),
+            (0.4, (0.5, 5)),
+            (67.0, (100.0, 5)),
+            (13.9, (20.0, 4)),
+            (100.0, (100.0, 5)),
+            (0.0, (1.0, 5)),
+        ] {
+            assert_eq!(nice_axis(value), axis, "{value}");
+        }
     }
 
     #[test]

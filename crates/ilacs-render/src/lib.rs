@@ -8,7 +8,7 @@ pub mod exports;
 mod filters;
 mod spreadsheet;
 
-pub use chart::{judgement_history_svg, ChartPoint};
+pub use chart::{judgement_history_svg, trend_svg, ChartPoint, TrendSeries};
 pub use document::{
     to_docx, to_html, to_pdf, Block, DocTable, Document, DocumentError, Inline, LinkTarget,
 };

@@ -3,6 +3,7 @@ use crate::auth::rate_limit::SignInLimiter;
 use chrono::NaiveDate;
 use ilacs_domain::authority::RegionId;
 use ilacs_domain::framework::Catalogue;
+use ilacs_domain::indicators::Definitions;
 use ilacs_store::{Store, StoreError};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,6 +22,7 @@ pub struct WebConfig {
 pub struct AppState {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) catalogue: Arc<Catalogue>,
+    pub(crate) indicators: Arc<Definitions>,
     pub(crate) config: Arc<WebConfig>,
     pub(crate) limiter: Arc<SignInLimiter>,
     pub(crate) csrf: Arc<CsrfKey>,
@@ -34,6 +36,7 @@ impl AppState {
         Ok(AppState {
             store,
             catalogue: Arc::new(Catalogue::bundled()),
+            indicators: Arc::new(Definitions::bundled()),
             config: Arc::new(config),
             limiter: Arc::new(SignInLimiter::default()),
             csrf: Arc::new(csrf),

@@ -112,6 +112,16 @@ pub enum ImportCommand {
         #[arg(long)]
         local_authorities: Option<PathBuf>,
     },
+    /// DfE's published statistics (children in need, child protection, children looked
+    /// after, care leavers, the social work workforce): the tidy CSV files as DfE
+    /// publishes them, in DIR, or the copies shipped in the program. Importing the
+    /// same files again changes nothing; a problem in any file changes nothing at all.
+    Published {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The folder holding the files named in data/indicators/published.toml.
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -193,6 +193,8 @@ pub(crate) async fn show(
         .filter_map(|n| overviews.get(n.as_str()))
         .map(|o| overview_row(&state, o, &region_names))
         .collect();
+    let comparisons = super::indicators::comparisons(&state, &la).await?;
+    let indicators = super::indicators::page_view(&state, &la, &comparisons);
     let can_manage_users = authorize(
         viewer.principal(),
         Action::Read,
@@ -227,6 +229,7 @@ pub(crate) async fn show(
             "chart": chart,
             "visits": visits.iter().map(|a| activity(&state.catalogue, a)).collect::<Vec<_>>(),
             "neighbours": neighbours,
+            "indicators": indicators,
             "can_manage_users": can_manage_users,
         }),
     )

@@ -3,6 +3,7 @@
 mod api;
 mod audits;
 mod home;
+mod indicators;
 mod local_authorities;
 mod self_evaluation;
 mod sign_in;
@@ -128,6 +129,10 @@ pub(crate) fn router(state: AppState) -> Router {
         .route(
             "/api/v1/local-authorities/{code}",
             get(api::local_authority),
+        )
+        .route(
+            "/api/v1/local-authorities/{code}/indicators",
+            get(indicators::api_indicators),
         )
         .route(
             "/api/v1/local-authorities/{code}/audits",

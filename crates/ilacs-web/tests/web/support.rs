@@ -40,6 +40,13 @@ fn reference_data() -> &'static ReferenceData {
     DATA.get_or_init(|| ilacs_import::bundled::reference().unwrap())
 }
 
+fn published_statistics() -> &'static ilacs_domain::indicators::PublishedStatistics {
+    static DATA: OnceLock<ilacs_domain::indicators::PublishedStatistics> = OnceLock::new();
+    DATA.get_or_init(|| {
+        ilacs_import::bundled::published_statistics(&reference_data().local_authorities).unwrap()
+    })
+}
+
 fn password_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| ilacs_web::password::hash(&NewPassword::parse(PASSWORD).unwrap()).unwrap())
@@ -136,6 +143,15 @@ impl TestApp {
     }
 
     /// Requests from another address (for rate limits by address).
+    /// Loads DfE's published statistics as shipped (only the tests that need them: it
+    /// takes a moment).
+    pub async fn with_published_statistics(&self) {
+        self.store
+            .replace_published_statistics(published_statistics(), "test")
+            .await
+            .unwrap();
+    }
+
     pub fn use_address(&mut self, address: &str) {
         self.address = address.parse().unwrap();
     }

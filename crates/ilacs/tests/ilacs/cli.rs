@@ -454,3 +454,48 @@ fn a_self_evaluation_exports_as_word_pdf_and_html_whole_or_not_at_all() {
         .collect();
     assert!(leftovers.is_empty(), "no partial files are left behind");
 }
+
+/// The DfE files kept in the repository (the program ships the same).
+const PUBLISHED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/published");
+
+#[test]
+fn published_statistics_import_once_and_a_damaged_folder_changes_nothing() {
+    let db = Db::new();
+    db.ilacs(&["import", "published"])
+        .fails_saying(&["run `ilacs import reference` first"]);
+    db.ilacs(&["import", "reference"]).ok();
+    let first = db.ilacs(&["import", "published", PUBLISHED]).ok();
+    assert!(first.stdout.contains("19410 added"), "{first}");
+    let second = db.ilacs(&["import", "published"]).ok();
+    assert!(
+        second.stdout.contains("0 added") && second.stdout.contains("19410 unchanged"),
+        "the shipped copy is the same data: {second}"
+    );
+
+    // A folder where DfE renamed a column: refused, naming the file and column.
+    let damaged = db.dir.path().join("damaged");
+    std::fs::create_dir(&damaged).unwrap();
+    for entry in std::fs::read_dir(PUBLISHED).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".csv") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let text = if name.starts_with("c1_") {
+                text.replacen("rereferral_percent", "rereferral_pct", 1)
+            } else {
+                text
+            };
+            std::fs::write(damaged.join(&name), text).unwrap();
+        }
+    }
+    db.ilacs(&["import", "published", path_arg(&damaged)])
+        .fails_saying(&[
+            "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
+            "rereferral_percent",
+        ]);
+    let after = db.ilacs(&["import", "published"]).ok();
+    assert!(
+        after.stdout.contains("19410 unchanged"),
+        "the refused import changed nothing: {after}"
+    );
+}

@@ -133,7 +133,7 @@ const DEMO_USERS: &[DemoUser] = &[
     ),
 ];
 
-/// Loads the shipped reference data, creates (or resets) the demo users with one fresh
+/// Loads the shipped reference data and DfE's published statistics, creates (or resets) the demo users with one fresh
 /// password, which it returns, records Devon's year of case audits if Devon has none,
 /// and its 2025-26 self-evaluation if it has no self-evaluation.
 pub async fn prepare(store: &dyn Store) -> anyhow::Result<String> {
@@ -146,6 +146,15 @@ pub async fn prepare(store: &dyn Store) -> anyhow::Result<String> {
         data.local_authorities.len(),
         data.activities.len(),
         summary.changed()
+    );
+    let published = super::import::import_published(store, None).await?;
+    println!(
+        "DfE published statistics: {}.",
+        published
+            .totals()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     let password = Alphanumeric.sample_string(&mut rand::rngs::OsRng, 16);
     let hash = ilacs_web::password::hash(&NewPassword::parse(&password)?)?;
