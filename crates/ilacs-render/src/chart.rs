@@ -312,6 +312,117 @@ pub fn trend_svg(
     out
 }
 
+/// A dated event on a timeline; `series` picks its marker and legend entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineEvent {
+    pub date: NaiveDate,
+    pub series: String,
+}
+
+/// A period shaded on a timeline, such as the next inspection's window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineBand {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub label: String,
+}
+
+/// A timeline from the earliest event to past the band (or today), with one marker per
+/// event, the band shaded and labelled, and today marked. Empty when there are no
+/// events and no band.
+pub fn timeline_svg(
+    id: &str,
+    title: &str,
+    description: &str,
+    events: &[TimelineEvent],
+    band: Option<&TimelineBand>,
+    today: NaiveDate,
+) -> String {
+    let mut dates: Vec<NaiveDate> = events.iter().map(|e| e.date).collect();
+    if let Some(b) = band {
+        dates.extend([b.from, b.to]);
+    }
+    let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) else {
+        return String::new();
+    };
+    let start_year = first.year().min(today.year());
+    let end_year = last.year().max(today.year()) + 1;
+    let (width, height, left, right) = (680.0, 170.0, 20.0, 20.0);
+    let axis_y = 80.0;
+    let span = f64::from((end_year - start_year).max(1));
+    let plot_w = width - left - right;
+    let x_of = |d: NaiveDate| {
+        let years = f64::from(d.year() - start_year) + f64::from(d.ordinal0()) / 366.0;
+        left + plot_w * years / span
+    };
+    let id = escape(id);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<svg class="ilacs-chart" viewBox="0 0 {width} {height}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg" font-family="arial, sans-serif" font-size="14"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(title),
+        escape(description)
+    );
+    if let Some(b) = band {
+        let (x1, x2) = (x_of(b.from), x_of(b.to));
+        let _ = write!(
+            out,
+            r##"<rect x="{x1:.1}" y="{:.1}" width="{:.1}" height="40" fill="#cce2d8"/><text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#0b0c0c">{}</text>"##,
+            axis_y - 20.0,
+            (x2 - x1).max(2.0),
+            (x1 + x2) / 2.0,
+            axis_y - 28.0,
+            escape(&b.label)
+        );
+    }
+    let _ = write!(
+        out,
+        r##"<line x1="{left}" y1="{axis_y}" x2="{:.1}" y2="{axis_y}" stroke="#0b0c0c" stroke-width="2"/>"##,
+        left + plot_w
+    );
+    for year in start_year..=end_year {
+        let x = left + plot_w * f64::from(year - start_year) / span;
+        let _ = write!(
+            out,
+            r##"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="#0b0c0c" stroke-width="1"/><text x="{x:.1}" y="{:.1}" text-anchor="middle" fill="#0b0c0c">{year}</text>"##,
+            axis_y - 5.0,
+            axis_y + 5.0,
+            axis_y + 22.0
+        );
+    }
+    let tx = x_of(today);
+    let _ = write!(
+        out,
+        r##"<line x1="{tx:.1}" y1="{:.1}" x2="{tx:.1}" y2="{:.1}" stroke="#d4351c" stroke-width="2" stroke-dasharray="4 3"/><text x="{tx:.1}" y="{:.1}" text-anchor="middle" fill="#d4351c">Today</text>"##,
+        axis_y - 20.0,
+        axis_y + 30.0,
+        axis_y + 44.0
+    );
+    let mut series: Vec<&str> = Vec::new();
+    for e in events {
+        if !series.contains(&e.series.as_str()) {
+            series.push(&e.series);
+        }
+    }
+    for (n, name) in series.iter().enumerate() {
+        let (colour, shape) = SERIES_STYLE[n % SERIES_STYLE.len()];
+        for e in events.iter().filter(|e| e.series == *name) {
+            marker(&mut out, shape, x_of(e.date), axis_y, colour);
+        }
+        let lx = 20.0 + (n % 3) as f64 * 220.0;
+        let ly = height - 18.0 + (n / 3) as f64 * 18.0;
+        marker(&mut out, shape, lx + 6.0, ly - 5.0, colour);
+        let _ = write!(
+            out,
+            r##"<text x="{:.1}" y="{ly:.1}" fill="#0b0c0c">{}</text>"##,
+            lx + 18.0,
+            escape(name)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,6 +529,38 @@ mod tests {
         ] {
             assert_eq!(nice_axis(value), axis, "{value}");
         }
+    }
+
+    #[test]
+    fn a_timeline_marks_events_the_window_and_today() {
+        let events = [
+            TimelineEvent {
+                date: d("2023-07-10"),
+                series: "Standard inspection".into(),
+            },
+            TimelineEvent {
+                date: d("2025-02-04"),
+                series: "Focused visit".into(),
+            },
+        ];
+        let band = TimelineBand {
+            from: d("2026-01-10"),
+            to: d("2027-01-10"),
+            label: "Next inspection window".into(),
+        };
+        let svg = timeline_svg(
+            "next",
+            "Timeline",
+            "desc",
+            &events,
+            Some(&band),
+            d("2026-11-23"),
+        );
+        assert!(svg.contains(r#"aria-labelledby="next-title next-desc""#));
+        assert!(svg.contains(">Next inspection window<") && svg.contains(">Today<"));
+        assert!(svg.contains(">2023<") && svg.contains(">2028<"), "{svg}");
+        assert!(svg.contains(">Focused visit<"));
+        assert_eq!(timeline_svg("x", "t", "d", &[], None, d("2026-11-23")), "");
     }
 
     #[test]

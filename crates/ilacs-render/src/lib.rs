@@ -8,7 +8,10 @@ pub mod exports;
 mod filters;
 mod spreadsheet;
 
-pub use chart::{judgement_history_svg, trend_svg, ChartPoint, TrendSeries};
+pub use chart::{
+    judgement_history_svg, timeline_svg, trend_svg, ChartPoint, TimelineBand, TimelineEvent,
+    TrendSeries,
+};
 pub use document::{
     to_docx, to_html, to_pdf, Block, DocTable, Document, DocumentError, Inline, LinkTarget,
 };

@@ -60,6 +60,9 @@ pub trait Store: Send + Sync {
     /// An LA's activities, newest first.
     async fn activities(&self, la: &LaCode) -> Result<Vec<Activity>, StoreError>;
 
+    /// Every LA's activities, for national and regional views.
+    async fn all_activities(&self) -> Result<Vec<Activity>, StoreError>;
+
     // Users and sessions ---------------------------------------------------------
 
     /// Creates a user; a taken username is [`StoreError::Duplicate`].

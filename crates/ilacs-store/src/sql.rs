@@ -679,6 +679,15 @@ impl Store for SqlStore {
             .collect())
     }
 
+    async fn all_activities(&self) -> Result<Vec<Activity>, StoreError> {
+        Ok(self
+            .load_activities(None)
+            .await?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect())
+    }
+
     async fn create_user(&self, user: &NewUser) -> Result<UserRecord, StoreError> {
         let now = chrono::Utc::now().timestamp();
         let mut tx = self.pool.begin().await?;

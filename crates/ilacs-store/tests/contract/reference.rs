@@ -160,6 +160,13 @@ contract!(imports_and_reads_reference_data, |store: std::sync::Arc<
     assert_eq!(history.len(), 3);
     assert_eq!(history[0].kind, ActivityKind::FocusedVisit, "newest first");
     assert_eq!(history[1], data.activities[1]);
+    let everyone = store.all_activities().await.unwrap();
+    assert_eq!(
+        everyone.len(),
+        data.activities.len(),
+        "every LA's, in one read"
+    );
+    assert!(history.iter().all(|a| everyone.contains(a)));
 
     let overview = store.local_authorities().await.unwrap();
     let names: Vec<_> = overview.iter().map(|o| o.authority.name.as_str()).collect();

@@ -6,13 +6,18 @@ use crate::error::PageError;
 use crate::state::AppState;
 use crate::views::{activity, PageFrame};
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
 use axum::Extension;
 use ilacs_domain::access::{authorize, Action, Record};
 use ilacs_domain::authority::RegionId;
 use ilacs_domain::grade::Grade;
 use ilacs_domain::inspection::Judgement;
-use ilacs_render::{judgement_history_svg, ChartPoint};
+use ilacs_domain::inspection::{next_inspection, Activity, NextInspection, WindowState};
+use ilacs_render::{
+    judgement_history_svg, table_xlsx, timeline_svg, Cell, ChartPoint, Table, TimelineBand,
+    TimelineEvent,
+};
 use ilacs_store::LaOverview;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -24,7 +29,19 @@ pub(crate) struct ListFilters {
     region: String,
     grade: String,
     status: String,
+    /// `name` (default), `region`, `last`, `next` or `days`.
+    sort: String,
+    /// `xlsx` downloads the list as filtered and sorted.
+    format: String,
 }
+
+/// The list's sort orders: (key, what the column header says).
+const SORTS: [(&str, &str); 4] = [
+    ("name", "Local authority"),
+    ("region", "Ofsted region"),
+    ("last", "Latest inspection"),
+    ("next", "Next inspection window"),
+];
 
 /// An LA's row in lists.
 fn overview_row(
@@ -47,7 +64,7 @@ pub(crate) async fn list(
     Extension(viewer): Extension<Viewer>,
     Extension(csrf): Extension<CsrfToken>,
     Query(filters): Query<ListFilters>,
-) -> Result<Html<String>, PageError> {
+) -> Result<Response, PageError> {
     authorize(viewer.principal(), Action::Read, &Record::PublishedOutcomes)
         .map_err(|d| PageError::denied(d, "/local-authorities"))?;
     let regions = state.store.regions().await?;
@@ -86,14 +103,31 @@ pub(crate) async fn list(
         .iter()
         .map(|r| (r.id.clone(), r.name.clone()))
         .collect();
+    let sort = match filters.sort.trim() {
+        "" => "name",
+        key => SORTS
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(k, _)| *k)
+            .ok_or_else(|| {
+                PageError::BadRequest(format!(
+                    "'{key}' is not a column to sort by: choose name, region, last or next."
+                ))
+            })?,
+    };
     let all = state.store.local_authorities().await?;
+    let mut activities: HashMap<String, Vec<Activity>> = HashMap::new();
+    for a in state.store.all_activities().await? {
+        activities.entry(a.la_code.to_string()).or_default().push(a);
+    }
+    let today = state.today();
     let in_status = |o: &&LaOverview| match status {
         "current" => o.authority.current,
         "former" => !o.authority.current,
         _ => true,
     };
     let total = all.iter().filter(in_status).count();
-    let rows: Vec<Value> = all
+    let mut listed: Vec<(&LaOverview, Option<NextInspection>)> = all
         .iter()
         .filter(in_status)
         .filter(|o| region.as_ref().is_none_or(|r| &o.authority.region == r))
@@ -105,7 +139,63 @@ pub(crate) async fn list(
                     == wanted
             })
         })
-        .map(|o| overview_row(&state, o, &region_names))
+        .map(|o| {
+            let mine = activities
+                .get(o.authority.la_code.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            // A former LA is never inspected again.
+            let next = o
+                .authority
+                .current
+                .then(|| next_inspection(&state.catalogue, mine, today))
+                .flatten();
+            (o, next)
+        })
+        .collect();
+    let region_name = |o: &LaOverview| {
+        region_names
+            .get(&o.authority.region)
+            .cloned()
+            .unwrap_or_default()
+    };
+    match sort {
+        "region" => listed.sort_by_key(|(o, _)| (region_name(o), o.authority.name.clone())),
+        "last" => listed.sort_by_key(|(o, _)| {
+            (
+                o.latest_inspection.as_ref().map(|a| a.start_date),
+                o.authority.name.clone(),
+            )
+        }),
+        // Soonest window first; LAs with none at the end.
+        "next" => listed.sort_by_key(|(o, n)| {
+            (
+                n.is_none(),
+                n.as_ref().map(|n| n.opens),
+                o.authority.name.clone(),
+            )
+        }),
+        _ => listed.sort_by_key(|(o, _)| o.authority.name.clone()),
+    }
+    if filters.format.trim() == "xlsx" {
+        return list_xlsx(&state, &listed, &region_names, today);
+    }
+    let rows: Vec<Value> = listed
+        .iter()
+        .map(|(o, next)| {
+            let mut row = overview_row(&state, o, &region_names);
+            row["next"] = next.as_ref().map_or(Value::Null, |n| {
+                json!({
+                    "kind": n.kind.key(),
+                    "opens": n.opens.to_string(),
+                    "closes": n.closes.to_string(),
+                    "state": n.state,
+                    "state_label": n.state.label(),
+                    "monitoring": n.next_monitoring_visit.is_some(),
+                })
+            });
+            row
+        })
         .collect();
     let grades: Vec<Value> = Grade::ALL
         .iter()
@@ -115,6 +205,28 @@ pub(crate) async fn list(
         .iter()
         .map(|r| json!({"id": r.id.as_str(), "name": r.name}))
         .collect();
+    let query = |sort: &str, format: &str| {
+        let mut parts: Vec<String> = Vec::new();
+        for (k, v) in [
+            (
+                "region",
+                region.as_ref().map(|r| r.to_string()).unwrap_or_default(),
+            ),
+            ("grade", filters.grade.trim().to_string()),
+            ("status", status.to_string()),
+            ("sort", sort.to_string()),
+            ("format", format.to_string()),
+        ] {
+            if !v.is_empty() {
+                parts.push(format!("{k}={v}"));
+            }
+        }
+        format!("/local-authorities?{}", parts.join("&"))
+    };
+    let sorts: Vec<Value> = SORTS
+        .iter()
+        .map(|(key, label)| json!({"key": key, "label": label, "href": query(key, ""), "current": *key == sort}))
+        .collect();
     PageFrame { viewer: &viewer, csrf: &csrf, current_nav: "local-authorities" }.render(
         "la_list.html",
         "Local authorities",
@@ -123,9 +235,97 @@ pub(crate) async fn list(
             "total": total,
             "regions": region_options,
             "grades": grades,
+            "sorts": sorts,
+            "sort": sort,
+            "download": query(sort, "xlsx"),
+            "overdue": listed.iter().filter(|(_, n)| n.as_ref().is_some_and(|n| n.state == WindowState::Overdue)).count(),
             "filters": {"region": region.map(|r| r.to_string()), "grade": filters.grade.trim(), "status": status},
         }),
     )
+    .map(IntoResponse::into_response)
+}
+
+/// The list as a spreadsheet, as filtered and sorted on the page.
+fn list_xlsx(
+    state: &AppState,
+    listed: &[(&LaOverview, Option<NextInspection>)],
+    region_names: &HashMap<RegionId, String>,
+    today: chrono::NaiveDate,
+) -> Result<Response, PageError> {
+    let headers: Vec<String> = [
+        "LA code",
+        "Area code",
+        "Local authority",
+        "Ofsted region",
+        "Latest inspection",
+        "Type",
+        "Overall effectiveness",
+        "Next inspection",
+        "Window opens",
+        "Third anniversary",
+        "Window closes",
+        "Window",
+        "Next monitoring visit due",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows: Vec<Vec<Cell>> = listed
+        .iter()
+        .map(|(o, next)| {
+            let latest = o.latest_inspection.as_ref();
+            let date = |d: Option<chrono::NaiveDate>| d.map_or(Cell::Empty, Cell::Date);
+            vec![
+                Cell::from(o.authority.la_code.as_str()),
+                Cell::from(o.authority.gss_code.as_str()),
+                Cell::from(o.authority.name.as_str()),
+                Cell::from(
+                    region_names
+                        .get(&o.authority.region)
+                        .map_or("", String::as_str),
+                ),
+                date(latest.map(|a| a.start_date)),
+                latest.map_or(Cell::Empty, |a| {
+                    Cell::from(state.catalogue.activity(a.kind).name.as_str())
+                }),
+                latest
+                    .and_then(|a| a.judgements.get(Judgement::OverallEffectiveness))
+                    .map_or(Cell::Empty, |g| Cell::from(g.label())),
+                next.as_ref().map_or(Cell::Empty, |n| {
+                    Cell::from(state.catalogue.activity(n.kind).name.as_str())
+                }),
+                date(next.as_ref().map(|n| n.opens)),
+                date(next.as_ref().map(|n| n.due)),
+                date(next.as_ref().map(|n| n.closes)),
+                next.as_ref()
+                    .map_or(Cell::Empty, |n| Cell::from(n.state.label())),
+                date(next.as_ref().and_then(|n| n.next_monitoring_visit)),
+            ]
+        })
+        .collect();
+    let bytes = table_xlsx(&[Table {
+        sheet_name: "Local authorities".into(),
+        title: format!(
+            "Local authorities, their latest inspection and the next inspection window, at {}",
+            today.format("%-d %B %Y")
+        ),
+        headers,
+        rows,
+    }])
+    .map_err(|e| PageError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"local-authorities-{today}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 pub(crate) async fn show(
@@ -193,6 +393,7 @@ pub(crate) async fn show(
         .filter_map(|n| overviews.get(n.as_str()))
         .map(|o| overview_row(&state, o, &region_names))
         .collect();
+    let next = next_view(&state, &la, &activities, today);
     let comparisons = super::indicators::comparisons(&state, &la).await?;
     let indicators = super::indicators::page_view(&state, &la, &comparisons);
     let can_manage_users = authorize(
@@ -230,7 +431,65 @@ pub(crate) async fn show(
             "visits": visits.iter().map(|a| activity(&state.catalogue, a)).collect::<Vec<_>>(),
             "neighbours": neighbours,
             "indicators": indicators,
+            "next": next,
             "can_manage_users": can_manage_users,
         }),
     )
+}
+
+/// The next inspection's window on a timeline of the LA's inspections and visits, and
+/// the same facts as a summary list.
+fn next_view(
+    state: &AppState,
+    la: &ilacs_domain::authority::LocalAuthority,
+    activities: &[ilacs_domain::inspection::Activity],
+    today: chrono::NaiveDate,
+) -> Value {
+    let Some(next) = next_inspection(&state.catalogue, activities, today) else {
+        return Value::Null;
+    };
+    let events: Vec<TimelineEvent> = activities
+        .iter()
+        .map(|a| TimelineEvent {
+            date: a.start_date,
+            series: state.catalogue.activity(a.kind).name.clone(),
+        })
+        .collect();
+    let band = TimelineBand {
+        from: next.opens,
+        to: next.closes,
+        label: if next.decided_by == Grade::Inadequate {
+            "Until re-inspection".to_string()
+        } else {
+            "Next inspection window".to_string()
+        },
+    };
+    let timeline = timeline_svg(
+        "next-timeline",
+        &format!(
+            "{}: inspections, visits and the next inspection window",
+            la.name
+        ),
+        &format!(
+            "{} activities since {}; the window runs from {} to {}.",
+            activities.len(),
+            activities
+                .iter()
+                .map(|a| a.start_date)
+                .min()
+                .map(|d| d.format("%-d %B %Y").to_string())
+                .unwrap_or_default(),
+            next.opens.format("%-d %B %Y"),
+            next.closes.format("%-d %B %Y")
+        ),
+        &events,
+        Some(&band),
+        today,
+    );
+    let mut view = json!(next);
+    view["kind"] = json!(next.kind.key());
+    view["decided_by"] = json!(next.decided_by.key());
+    view["state_label"] = json!(next.state.label());
+    view["timeline"] = json!(timeline);
+    view
 }

@@ -372,3 +372,76 @@ async fn responses_carry_security_headers_and_assets_are_served() {
     );
     assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_list_shows_each_las_next_window_sorts_and_downloads() {
+    let mut app = TestApp::new().await;
+    let london = app.get("/local-authorities?region=london&sort=next").await;
+    assert_eq!(london.status, StatusCode::OK);
+    let barking = &london.body[london.body.find(">Barking and Dagenham</a>").unwrap()..];
+    let barking = &barking[..barking.find("</tr>").unwrap()];
+    assert!(
+        barking.contains("10 January 2026 to 10 January 2027") && barking.contains(">Open now<"),
+        "{barking}"
+    );
+    assert!(london.body.contains(r#"aria-sort="ascending""#));
+    // Soonest window first: each row's window opens no earlier than the one above.
+    let opens: Vec<chrono::NaiveDate> = london
+        .body
+        .match_indices("<span class=\"govuk-!-font-size-16\">")
+        .filter_map(|(i, m)| {
+            let text = &london.body[i + m.len()..];
+            let date = text.split(" to ").next()?;
+            chrono::NaiveDate::parse_from_str(date, "%-d %B %Y").ok()
+        })
+        .collect();
+    assert!(opens.len() > 20, "{opens:?}");
+    assert!(opens.windows(2).all(|w| w[0] <= w[1]), "{opens:?}");
+    assert_eq!(
+        app.get("/local-authorities?sort=colour").await.status,
+        StatusCode::BAD_REQUEST
+    );
+
+    // The same list as a spreadsheet, filtered and sorted alike.
+    let link = "/local-authorities?region=london&status=current&sort=next&format=xlsx";
+    assert!(
+        london.body.contains(&link.replace('&', "&amp;")),
+        "the page links to its download"
+    );
+    let xlsx = app.get(link).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.bytes.clone())).unwrap();
+    let sheet = book.worksheet_range("Local authorities").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let header = rows
+        .iter()
+        .position(|r| r.first().map(String::as_str) == Some("LA code"))
+        .unwrap();
+    assert_eq!(rows.len() - header - 1, 33, "London's 33 LAs");
+    let row = rows
+        .iter()
+        .find(|r| r.get(2).map(String::as_str) == Some("Barking and Dagenham"))
+        .unwrap();
+    assert_eq!(row[7], "Standard inspection");
+    assert_eq!(row[11], "Open now");
+}
+
+#[tokio::test]
+async fn an_la_page_shows_what_happens_next_on_a_timeline() {
+    let mut app = TestApp::new().await;
+    let page = app.get("/local-authorities/E09000002").await;
+    let next = &page.body[page
+        .body
+        .find("id=\"next-inspection\"")
+        .expect("the section")..];
+    let next = &next[..next.find("</dl>").unwrap()];
+    assert!(next.contains(r#"aria-labelledby="next-timeline-title next-timeline-desc""#));
+    assert!(next.contains("Standard inspection, because the last inspection (10 July 2023) judged it requires improvement to be good"), "{next}");
+    assert!(next.contains("10 January 2026 to 10 January 2027 (third anniversary 10 July 2026)"));
+    assert!(next.contains(">Open now</strong>"));
+}

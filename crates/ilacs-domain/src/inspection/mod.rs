@@ -1,5 +1,9 @@
 //! Inspection activities and their judgements.
 
+mod next;
+
+pub use next::{deciding_grade, next_inspection, NextInspection, WindowState};
+
 use crate::authority::LaCode;
 use crate::grade::Grade;
 use chrono::NaiveDate;
