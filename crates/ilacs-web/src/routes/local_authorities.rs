@@ -394,6 +394,28 @@ pub(crate) async fn show(
         .map(|o| overview_row(&state, o, &region_names))
         .collect();
     let next = next_view(&state, &la, &activities, today);
+    // The newest version this viewer may read: for Ofsted, the one the LA shared.
+    let self_evaluation = state
+        .store
+        .self_evaluations(&la.la_code)
+        .await?
+        .into_iter()
+        .find(|v| {
+            let record = Record::SelfEvaluation {
+                la: &la.la_code,
+                region: &la.region,
+                stage: v.stage,
+            };
+            authorize(viewer.principal(), Action::Read, &record).is_ok()
+        })
+        .map(|v| {
+            json!({
+                "href": format!("/local-authorities/{}/self-evaluation/{}/{}", la.gss_code, v.year.label(), v.version),
+                "year": v.year.label(),
+                "version": v.version,
+                "stage": ilacs_domain::self_evaluation::stage_label(v.stage),
+            })
+        });
     let comparisons = super::indicators::comparisons(&state, &la).await?;
     let indicators = super::indicators::page_view(&state, &la, &comparisons);
     let can_manage_users = authorize(
@@ -432,6 +454,7 @@ pub(crate) async fn show(
             "neighbours": neighbours,
             "indicators": indicators,
             "next": next,
+            "self_evaluation": self_evaluation,
             "can_manage_users": can_manage_users,
         }),
     )

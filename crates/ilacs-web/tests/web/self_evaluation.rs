@@ -907,12 +907,24 @@ async fn a_version_downloads_as_word_pdf_and_html_for_its_readers_only() {
         !appendix.contains("Assessment"),
         "audit details are the LA's"
     );
+    let la_page = app.get("/local-authorities/E09000002").await;
+    assert!(
+        la_page
+            .body
+            .contains(&format!(r#"id="latest-self-evaluation" href="{V1}""#)),
+        "the intelligence page links the shared version"
+    );
     app.new_browser();
     app.sign_in("hmi.southwest").await;
     assert_eq!(
         app.get(&format!("{V1}/download/html")).await.status,
         StatusCode::NOT_FOUND
     );
+    assert!(!app
+        .get("/local-authorities/E09000002")
+        .await
+        .body
+        .contains("latest-self-evaluation"));
     let log = app
         .store
         .access_log(Some(&LaCode::parse("301").unwrap()), 50)
