@@ -73,6 +73,35 @@ fn marker(out: &mut String, shape: &str, x: f64, y: f64, colour: &str) {
     };
 }
 
+/// Opens an accessible SVG image: its title and description, with ids from `id` so
+/// that many charts can share a page.
+fn svg_open(
+    out: &mut String,
+    id: &str,
+    (width, height): (f64, f64),
+    title: &str,
+    description: &str,
+) {
+    let id = escape(id);
+    let _ = write!(
+        out,
+        r#"<svg class="ilacs-chart" viewBox="0 0 {width} {height}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg" font-family="arial, sans-serif" font-size="14"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(title),
+        escape(description)
+    );
+}
+
+/// One legend entry: the series' marker and its name.
+fn legend_entry(out: &mut String, (x, y): (f64, f64), (colour, shape): (&str, &str), name: &str) {
+    marker(out, shape, x + 6.0, y - 5.0, colour);
+    let _ = write!(
+        out,
+        r##"<text x="{:.1}" y="{y:.1}" fill="#0b0c0c">{}</text>"##,
+        x + 18.0,
+        escape(name)
+    );
+}
+
 /// A chart of judgements over time, from 2018 (when ILACS began) to `until`: one row
 /// per grade (outstanding at the top), one marked line per judgement. Returns an empty
 /// string when there is nothing to plot.
@@ -110,12 +139,7 @@ pub fn judgement_history_svg(
     }
 
     let mut out = String::new();
-    let _ = write!(
-        out,
-        r#"<svg class="ilacs-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg" font-family="arial, sans-serif" font-size="14"><title id="chart-title">{}</title><desc id="chart-desc">{}</desc>"#,
-        escape(title),
-        escape(description)
-    );
+    svg_open(&mut out, "chart", (WIDTH, HEIGHT), title, description);
     for (i, grade) in Grade::ALL.iter().enumerate() {
         let y = TOP + row_h * i as f64;
         let fill = if i % 2 == 0 { "#f3f2f1" } else { "#ffffff" };
@@ -165,13 +189,7 @@ pub fn judgement_history_svg(
         // Legend below the axis, two columns.
         let lx = 20.0 + (i % 2) as f64 * 330.0;
         let ly = HEIGHT - 40.0 + (i / 2) as f64 * 18.0;
-        marker(&mut out, shape, lx + 6.0, ly - 5.0, colour);
-        let _ = write!(
-            out,
-            r##"<text x="{:.1}" y="{ly:.1}" fill="#0b0c0c">{}</text>"##,
-            lx + 18.0,
-            escape(name)
-        );
+        legend_entry(&mut out, (lx, ly), (colour, shape), name);
     }
     out.push_str("</svg>");
     out
@@ -233,14 +251,8 @@ pub fn trend_svg(
         }
     };
     let y_of = |v: f64| top + plot_h * (1.0 - v / y_max);
-    let id = escape(id);
     let mut out = String::new();
-    let _ = write!(
-        out,
-        r#"<svg class="ilacs-chart" viewBox="0 0 {width} {height}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg" font-family="arial, sans-serif" font-size="14"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
-        escape(title),
-        escape(description)
-    );
+    svg_open(&mut out, id, (width, height), title, description);
     let step_value = y_max / f64::from(steps);
     let decimals = if step_value >= 1.0 && step_value.fract() == 0.0 {
         0
@@ -300,13 +312,7 @@ pub fn trend_svg(
         }
         let lx = 20.0 + (n % 2) as f64 * 330.0;
         let ly = height - 40.0 + (n / 2) as f64 * 18.0;
-        marker(&mut out, shape, lx + 6.0, ly - 5.0, colour);
-        let _ = write!(
-            out,
-            r##"<text x="{:.1}" y="{ly:.1}" fill="#0b0c0c">{}</text>"##,
-            lx + 18.0,
-            escape(&line.name)
-        );
+        legend_entry(&mut out, (lx, ly), (colour, shape), &line.name);
     }
     out.push_str("</svg>");
     out
@@ -355,14 +361,8 @@ pub fn timeline_svg(
         let years = f64::from(d.year() - start_year) + f64::from(d.ordinal0()) / 366.0;
         left + plot_w * years / span
     };
-    let id = escape(id);
     let mut out = String::new();
-    let _ = write!(
-        out,
-        r#"<svg class="ilacs-chart" viewBox="0 0 {width} {height}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg" font-family="arial, sans-serif" font-size="14"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
-        escape(title),
-        escape(description)
-    );
+    svg_open(&mut out, id, (width, height), title, description);
     if let Some(b) = band {
         let (x1, x2) = (x_of(b.from), x_of(b.to));
         let _ = write!(
@@ -411,13 +411,7 @@ pub fn timeline_svg(
         }
         let lx = 20.0 + (n % 3) as f64 * 220.0;
         let ly = height - 18.0 + (n / 3) as f64 * 18.0;
-        marker(&mut out, shape, lx + 6.0, ly - 5.0, colour);
-        let _ = write!(
-            out,
-            r##"<text x="{:.1}" y="{ly:.1}" fill="#0b0c0c">{}</text>"##,
-            lx + 18.0,
-            escape(name)
-        );
+        legend_entry(&mut out, (lx, ly), (colour, shape), name);
     }
     out.push_str("</svg>");
     out

@@ -80,20 +80,25 @@ pub(crate) async fn local_authorities(
     Ok(Json(Value::Array(list)))
 }
 
+/// The LA a three-digit or area code names, or the API's error saying what is wrong.
+pub(crate) async fn api_authority(state: &AppState, code: &str) -> Result<LocalAuthority, ApiError> {
+    let reference = AuthorityRef::parse(code).map_err(|_| {
+        ApiError::BadRequest(format!("'{code}' is not an LA code: use a three-digit code such as 301 or an area code such as E09000002"))
+    })?;
+    state
+        .store
+        .local_authority(&reference)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no local authority has the code '{code}'")))
+}
+
 pub(crate) async fn local_authority(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     authorize(viewer.principal(), Action::Read, &Record::PublishedOutcomes)?;
-    let reference = AuthorityRef::parse(&code).map_err(|_| {
-        ApiError::BadRequest(format!("'{code}' is not an LA code: use a three-digit code such as 301 or an area code such as E09000002"))
-    })?;
-    let la = state
-        .store
-        .local_authority(&reference)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no local authority has the code '{code}'")))?;
+    let la = api_authority(&state, &code).await?;
     let regions = state.region_names().await?;
     let activities = state.store.activities(&la.la_code).await?;
     let (inspections, visits): (Vec<&Activity>, Vec<&Activity>) =

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::{Extension, Json};
 use ilacs_domain::access::{authorize, Action, Record};
-use ilacs_domain::authority::{AuthorityRef, LocalAuthority};
+use ilacs_domain::authority::LocalAuthority;
 use ilacs_domain::indicators::{compare, Comparison, Indicator, Value};
 use ilacs_store::StoreError;
 use serde_json::{json, Value as JsonValue};
@@ -44,14 +44,7 @@ pub(crate) async fn api_indicators(
     Path(code): Path<String>,
 ) -> Result<Json<JsonValue>, ApiError> {
     authorize(viewer.principal(), Action::Read, &Record::PublishedOutcomes)?;
-    let reference = AuthorityRef::parse(&code).map_err(|_| {
-        ApiError::BadRequest(format!("'{code}' is not an LA code: use a three-digit code such as 301 or an area code such as E09000002"))
-    })?;
-    let la = state
-        .store
-        .local_authority(&reference)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no local authority has the code '{code}'")))?;
+    let la = super::api::api_authority(&state, &code).await?;
     let rows: Vec<JsonValue> = comparisons(&state, &la)
         .await?
         .into_iter()

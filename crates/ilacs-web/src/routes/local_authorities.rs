@@ -400,14 +400,7 @@ pub(crate) async fn show(
         .self_evaluations(&la.la_code)
         .await?
         .into_iter()
-        .find(|v| {
-            let record = Record::SelfEvaluation {
-                la: &la.la_code,
-                region: &la.region,
-                stage: v.stage,
-            };
-            authorize(viewer.principal(), Action::Read, &record).is_ok()
-        })
+        .find(|v| super::self_evaluation::may_read_stage(&viewer, &la, v.stage))
         .map(|v| {
             json!({
                 "href": format!("/local-authorities/{}/self-evaluation/{}/{}", la.gss_code, v.year.label(), v.version),

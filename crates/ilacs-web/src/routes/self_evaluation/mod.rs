@@ -110,3 +110,17 @@ pub(super) fn audits_readable(viewer: &Viewer, la: &LocalAuthority) -> bool {
     };
     authorize(viewer.principal(), Action::Read, &audits).is_ok()
 }
+
+/// Whether the viewer may read the LA's versions at `stage`.
+pub(crate) fn may_read_stage(
+    viewer: &Viewer,
+    la: &LocalAuthority,
+    stage: ilacs_domain::access::SefStage,
+) -> bool {
+    let record = Record::SelfEvaluation {
+        la: &la.la_code,
+        region: &la.region,
+        stage,
+    };
+    authorize(viewer.principal(), Action::Read, &record).is_ok()
+}

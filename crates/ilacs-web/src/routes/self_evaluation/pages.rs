@@ -54,14 +54,7 @@ pub(crate) async fn overview(
     let versions = state.store.self_evaluations(&la.la_code).await?;
     let readable: Vec<Value> = versions
         .iter()
-        .filter(|v| {
-            let r = Record::SelfEvaluation {
-                la: &la.la_code,
-                region: &la.region,
-                stage: v.stage,
-            };
-            authorize(viewer.principal(), Action::Read, &r).is_ok()
-        })
+        .filter(|v| may_read_stage(&viewer, &la, v.stage))
         .map(|v| {
             json!({
                 "href": version_path(&la, v.year, v.version),
@@ -225,14 +218,7 @@ pub(crate) async fn compare_page(
         .await?
         .into_iter()
         .filter(|v| Some(v.year) == last_year && v.stage != SefStage::Draft)
-        .filter(|v| {
-            let r = Record::SelfEvaluation {
-                la: &la.la_code,
-                region: &la.region,
-                stage: v.stage,
-            };
-            authorize(viewer.principal(), Action::Read, &r).is_ok()
-        })
+        .filter(|v| may_read_stage(&viewer, &la, v.stage))
         .max_by_key(|v| v.version);
     let last = match candidate {
         Some(v) => Some(
