@@ -81,7 +81,10 @@ pub(crate) async fn local_authorities(
 }
 
 /// The LA a three-digit or area code names, or the API's error saying what is wrong.
-pub(crate) async fn api_authority(state: &AppState, code: &str) -> Result<LocalAuthority, ApiError> {
+pub(crate) async fn api_authority(
+    state: &AppState,
+    code: &str,
+) -> Result<LocalAuthority, ApiError> {
     let reference = AuthorityRef::parse(code).map_err(|_| {
         ApiError::BadRequest(format!("'{code}' is not an LA code: use a three-digit code such as 301 or an area code such as E09000002"))
     })?;
