@@ -4,6 +4,7 @@
 mod api;
 mod audits;
 mod auth;
+mod learning;
 mod pages;
 mod self_evaluation;
 mod support;
