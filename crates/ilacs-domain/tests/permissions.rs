@@ -84,6 +84,11 @@ fn every_role_against_every_record_and_action() {
         region: &london,
         stage,
     };
+    let learning = |notification_week| Record::LearningAction {
+        la: &la301,
+        region: &london,
+        notification_week,
+    };
     let rows: Vec<(&str, Record, Action, &str)> = vec![
         //                                                                                  admin qp aud view oadm nat reg oreg peer opeer sys anon
         (
@@ -251,6 +256,30 @@ fn every_role_against_every_record_and_action() {
             "Y Y Y N N N N N N N N N",
         ),
         (
+            "learning action",
+            learning(false),
+            Action::Read,
+            "Y Y Y Y N N N N N N N N",
+        ),
+        (
+            "learning action",
+            learning(false),
+            Action::Write,
+            "Y Y N N N N N N N N N N",
+        ),
+        (
+            "learning action, notice",
+            learning(true),
+            Action::Read,
+            "Y Y Y Y N N Y N N N N N",
+        ),
+        (
+            "learning action, notice",
+            learning(true),
+            Action::Write,
+            "Y Y N N N N N N N N N N",
+        ),
+        (
             "AEM letter",
             Record::AemLetter {
                 la: &la301,
@@ -356,6 +385,18 @@ fn every_role_against_every_record_and_action() {
             "N N N N N N N N N N N N",
         ),
         (
+            "learning action",
+            learning(false),
+            Action::Decide,
+            "N N N N N N N N N N N N",
+        ),
+        (
+            "learning action, notice",
+            learning(true),
+            Action::Decide,
+            "N N N N N N N N N N N N",
+        ),
+        (
             "AEM letter",
             Record::AemLetter {
                 la: &la301,
@@ -404,7 +445,7 @@ fn every_role_against_every_record_and_action() {
     );
     // Every record kind is covered by the table.
     let kinds: std::collections::BTreeSet<_> = rows.iter().map(|r| r.1.kind()).collect();
-    assert_eq!(kinds.len(), 8);
+    assert_eq!(kinds.len(), 9);
 }
 
 #[test]
@@ -450,6 +491,12 @@ fn restricted_records_are_the_ones_logged() {
     assert!(Record::AemLetter {
         la: &la301,
         region: &london
+    }
+    .is_restricted());
+    assert!(Record::LearningAction {
+        la: &la301,
+        region: &london,
+        notification_week: false
     }
     .is_restricted());
     assert!(!Record::SelfEvaluation {

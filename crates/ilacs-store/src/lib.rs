@@ -11,15 +11,15 @@ pub use error::StoreError;
 pub use ilacs_domain::reference::ReferenceData;
 pub use records::{
     AccessEntry, Counts, ImportSummary, LaOverview, NewAccessEntry, NewApiToken, NewCaseAudit,
-    NewUser, PublishedImport, PublishedSummary, SefSummary, SharedSef, StoredAudit, StoredSef,
-    UserRecord,
+    NewUser, PublishedImport, PublishedSummary, SefSummary, SharedSef, StoredAudit,
+    StoredLearningAction, StoredSef, UserRecord,
 };
 pub use sql::SqlStore;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use ilacs_domain::access::{Role, SefStage};
-use ilacs_domain::audit::Audit;
+use ilacs_domain::audit::{Audit, LearningAction};
 use ilacs_domain::authority::{AuthorityRef, LaCode, LocalAuthority, Region, RegionId};
 use ilacs_domain::indicators::{Observation, PublishedStatistics};
 use ilacs_domain::inspection::Activity;
@@ -160,6 +160,41 @@ pub trait Store: Send + Sync {
         audit: &Audit,
         actor: &str,
     ) -> Result<StoredAudit, StoreError>;
+
+    // Learning actions ---------------------------------------------------------------
+
+    /// Records an LA's learning action, at version 1. An LA that is not known, or an
+    /// action citing an audit that is not the LA's, is [`StoreError::Invalid`].
+    async fn create_learning_action(
+        &self,
+        la: &LaCode,
+        action: &LearningAction,
+        actor: &str,
+    ) -> Result<StoredLearningAction, StoreError>;
+
+    /// One learning action of an LA (None if it does not exist or is another LA's).
+    async fn learning_action(
+        &self,
+        la: &LaCode,
+        id: i64,
+    ) -> Result<Option<StoredLearningAction>, StoreError>;
+
+    /// An LA's learning actions, soonest due first, then by id.
+    async fn learning_actions(&self, la: &LaCode) -> Result<Vec<StoredLearningAction>, StoreError>;
+
+    /// Replaces a learning action if its version is still `expected_version`; otherwise
+    /// [`StoreError::Conflict`] saying who changed it and when. Bumps the version and
+    /// records `actor` and the time. The audits it cites must be the LA's
+    /// ([`StoreError::Invalid`]); an action not found for the LA is
+    /// [`StoreError::NotFound`].
+    async fn update_learning_action(
+        &self,
+        la: &LaCode,
+        id: i64,
+        expected_version: i64,
+        action: &LearningAction,
+        actor: &str,
+    ) -> Result<StoredLearningAction, StoreError>;
 
     // Self-evaluations ---------------------------------------------------------------
 

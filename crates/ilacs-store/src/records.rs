@@ -1,7 +1,7 @@
 //! The records the store reads and writes, beyond the domain's own types.
 
 use ilacs_domain::access::{Role, SefStage};
-use ilacs_domain::audit::Audit;
+use ilacs_domain::audit::{Audit, LearningAction};
 use ilacs_domain::authority::{LaCode, LocalAuthority, RegionId};
 use ilacs_domain::indicators::SourceFile;
 use ilacs_domain::inspection::Activity;
@@ -156,6 +156,20 @@ pub struct StoredAudit {
     pub la: LaCode,
     pub audit: Audit,
     pub moderates: Option<i64>,
+    pub version: i64,
+    pub created_at: i64,
+    pub created_by: String,
+    pub updated_at: i64,
+    pub updated_by: String,
+}
+
+/// A recorded learning action. `version` starts at 1 and goes up with each save; pass it
+/// back to [`crate::Store::update_learning_action`] to save over this copy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredLearningAction {
+    pub id: i64,
+    pub la: LaCode,
+    pub action: LearningAction,
     pub version: i64,
     pub created_at: i64,
     pub created_by: String,

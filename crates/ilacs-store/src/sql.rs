@@ -3,20 +3,23 @@
 //! CONFLICT`, `RETURNING`), values are text, integers and 0/1 flags, and only the
 //! migrations, connection set-up and how a write locks what it checks differ.
 
+mod learning;
 mod published;
 mod self_evaluations;
 
 use crate::migrations::migrate;
 use crate::records::{
     AccessEntry, ImportSummary, LaOverview, NewAccessEntry, NewApiToken, NewCaseAudit, NewUser,
-    PublishedImport, PublishedSummary, SefSummary, SharedSef, StoredAudit, StoredSef, UserRecord,
+    PublishedImport, PublishedSummary, SefSummary, SharedSef, StoredAudit, StoredLearningAction,
+    StoredSef, UserRecord,
 };
 use crate::{Store, StoreError};
 use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate};
 use ilacs_domain::access::{Role, SefStage};
 use ilacs_domain::audit::{
-    Audit, AuditTemplate, AuditTemplates, FieldErrors, ModerationPair, NewAudit, TemplateKey,
+    Audit, AuditTemplate, AuditTemplates, FieldErrors, LearningAction, ModerationPair, NewAudit,
+    TemplateKey,
 };
 use ilacs_domain::authority::{AuthorityRef, GssCode, LaCode, LocalAuthority, Region, RegionId};
 use ilacs_domain::grade::Grade;
@@ -1180,6 +1183,39 @@ impl Store for SqlStore {
         };
         tx.commit().await?;
         Ok(stored)
+    }
+
+    async fn create_learning_action(
+        &self,
+        la: &LaCode,
+        action: &LearningAction,
+        actor: &str,
+    ) -> Result<StoredLearningAction, StoreError> {
+        self.create_learning(la, action, actor).await
+    }
+
+    async fn learning_action(
+        &self,
+        la: &LaCode,
+        id: i64,
+    ) -> Result<Option<StoredLearningAction>, StoreError> {
+        self.learning(la, id).await
+    }
+
+    async fn learning_actions(&self, la: &LaCode) -> Result<Vec<StoredLearningAction>, StoreError> {
+        self.learning_list(la).await
+    }
+
+    async fn update_learning_action(
+        &self,
+        la: &LaCode,
+        id: i64,
+        expected_version: i64,
+        action: &LearningAction,
+        actor: &str,
+    ) -> Result<StoredLearningAction, StoreError> {
+        self.update_learning(la, id, expected_version, action, actor)
+            .await
     }
 
     async fn create_self_evaluation(

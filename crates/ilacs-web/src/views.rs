@@ -42,6 +42,9 @@ impl PageFrame<'_> {
                 let audits = Record::CaseAudit { la, region, notification_week: false };
                 if may(audits) {
                     nav.push(json!({"href": format!("/local-authorities/{la}/audits"), "text": "Case audits", "current": self.current_nav == "audits"}));
+                } else if may(Record::LearningAction { la, region, notification_week: false }) {
+                    // Staff who may not see the audits still see what they changed.
+                    nav.push(json!({"href": format!("/local-authorities/{la}/audits/learning"), "text": "Learning actions", "current": self.current_nav == "audits"}));
                 }
                 let sef = Record::SelfEvaluation { la, region, stage: SefStage::Draft };
                 if may(sef) {

@@ -46,6 +46,14 @@ pub enum Record<'a> {
         /// A focused visit or inspection has given notice and the audit list is due.
         notification_week: bool,
     },
+    /// An LA's learning actions: what it does because its audits found something, citing
+    /// audits by number and themes but naming no child.
+    LearningAction {
+        la: &'a LaCode,
+        region: &'a RegionId,
+        /// As for [`Record::CaseAudit`]: notice of a focused visit or inspection.
+        notification_week: bool,
+    },
     /// Annual engagement meeting letters: never published.
     AemLetter {
         la: &'a LaCode,
@@ -77,6 +85,7 @@ impl Record<'_> {
             Record::ChildLevel { .. } => "child_level",
             Record::SelfEvaluation { .. } => "self_evaluation",
             Record::CaseAudit { .. } => "case_audit",
+            Record::LearningAction { .. } => "learning_action",
             Record::AemLetter { .. } => "aem_letter",
             Record::AccessLog { .. } => "access_log",
             Record::SystemUsers => "system_users",
@@ -173,6 +182,22 @@ fn allows(role: Role, scope: &Scope, action: Action, record: &Record<'_>) -> boo
             notification_week,
         } => match role {
             LaAdmin | LaQualityPerformance | LaAuditor => own_la(scope, la),
+            OfstedRegional => action == Read && notification_week && own_region(scope, region),
+            _ => false,
+        },
+        // Learning actions name no child, so every member of the LA's staff reads them
+        // (the viewer too: they are how the LA learns). Changing them is deciding the LA's
+        // response to its audits, which is the quality and leadership staff's work, as
+        // the self-evaluation's plan is: an auditor records findings, but does not
+        // commit the LA to training or a standard. Ofsted sees them when it sees the
+        // audits they cite: its region, in the notification week; peers never.
+        Record::LearningAction {
+            la,
+            region,
+            notification_week,
+        } => match role {
+            LaAdmin | LaQualityPerformance => own_la(scope, la),
+            LaAuditor | LaViewer => action == Read && own_la(scope, la),
             OfstedRegional => action == Read && notification_week && own_region(scope, region),
             _ => false,
         },

@@ -8,11 +8,15 @@
 //! - [`moderation_report`]: agreement between first auditors and moderators;
 //! - [`ReauditRule`]: when an audit schedules a re-audit;
 //! - [`propose_programme`] and [`overdue_items`]: who audits which case each month;
-//! - [`quarterly_summary`]: grades by domain, team and theme, against the last quarter.
+//! - [`quarterly_summary`]: grades by domain, team and theme, against the last quarter;
+//! - [`NewLearningAction`] → [`LearningAction`]: what the LA does about what its audits
+//!   found, and the later audits that show whether it worked.
 //!
-//! The rules' defaults are in `data/audit/rules.toml` ([`AuditRules::bundled`]).
+//! The rules' defaults are in `data/audit/rules.toml` ([`AuditRules::bundled`]), the kinds
+//! of learning action in `data/audit/learning.toml`.
 
 mod ids;
+mod learning;
 mod moderation;
 mod programme;
 mod rate;
@@ -25,6 +29,10 @@ mod template;
 mod testing;
 
 pub use ids::{AuditorId, ChildId, DomainKey, IdError, Team, TemplateKey, ThemeKey};
+pub use learning::{
+    flagged_actions, AuditIndex, LearningAction, LearningFlag, LearningKind, LearningKinds,
+    LearningStatus, NewLearningAction,
+};
 pub use moderation::{
     moderation_report, Agreement, AuditorAgreement, Direction, DomainAgreement, ModerationError,
     ModerationPair, ModerationReport, MovedGrade,

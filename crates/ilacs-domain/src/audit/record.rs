@@ -341,12 +341,12 @@ fn optional_text(input: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-/// Collects problems in form order.
+/// Collects problems in form order (for the learning action form too).
 #[derive(Default)]
-struct Problems(Vec<FieldError>);
+pub(super) struct Problems(pub(super) Vec<FieldError>);
 
 impl Problems {
-    fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    pub(super) fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.0.push(FieldError {
             field: field.into(),
             message: message.into(),
@@ -354,7 +354,11 @@ impl Problems {
     }
 
     /// Keeps a parsed value, or records the problem and keeps nothing.
-    fn take<T, E: fmt::Display>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+    pub(super) fn take<T, E: fmt::Display>(
+        &mut self,
+        field: &str,
+        result: Result<T, E>,
+    ) -> Option<T> {
         result.map_err(|e| self.add(field, e.to_string())).ok()
     }
 }

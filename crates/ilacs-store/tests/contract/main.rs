@@ -5,6 +5,7 @@
 //! message, unless `ILACS_REQUIRE_POSTGRES=1` (the test script sets it), when they fail.
 
 mod audits;
+mod learning;
 mod published;
 mod reference;
 mod self_evaluations;

@@ -44,6 +44,22 @@ pub(crate) fn router(state: AppState) -> Router {
             get(audits::moderation),
         )
         .route(
+            "/local-authorities/{code}/audits/learning",
+            get(audits::learning_list).post(audits::learning_create),
+        )
+        .route(
+            "/local-authorities/{code}/audits/learning/new",
+            get(audits::learning_new_form),
+        )
+        .route(
+            "/local-authorities/{code}/audits/learning/{id}",
+            get(audits::learning_show).post(audits::learning_update),
+        )
+        .route(
+            "/local-authorities/{code}/audits/learning/{id}/edit",
+            get(audits::learning_edit_form),
+        )
+        .route(
             "/local-authorities/{code}/audits/summary",
             get(audits::summary),
         )

@@ -18,7 +18,7 @@ const DOMAINS: [&str; 9] = [
 ];
 
 /// A complete audit form: every domain graded `grade`, overall `overall`.
-fn audit_form(child: &str, grade: &str, overall: &str) -> Vec<(String, String)> {
+pub(crate) fn audit_form(child: &str, grade: &str, overall: &str) -> Vec<(String, String)> {
     let mut f: Vec<(String, String)> = [
         ("child_id", child),
         ("team", "Assessment team 2"),
@@ -52,7 +52,7 @@ fn audit_form(child: &str, grade: &str, overall: &str) -> Vec<(String, String)> 
     f
 }
 
-async fn post(
+pub(crate) async fn post(
     app: &mut TestApp,
     page: &str,
     action: &str,
@@ -65,7 +65,7 @@ async fn post(
     app.submit(page, action, &borrowed).await
 }
 
-async fn record(app: &mut TestApp, child: &str, grade: &str, overall: &str) -> String {
+pub(crate) async fn record(app: &mut TestApp, child: &str, grade: &str, overall: &str) -> String {
     let r = post(
         app,
         NEW,

@@ -5,6 +5,7 @@ mod api;
 mod audits;
 mod auth;
 mod indicators;
+mod learning;
 mod pages;
 mod self_evaluation;
 mod support;

@@ -143,7 +143,9 @@ async fn journey(b: Browser, password: String) {
             && history[1].contains("18 February 2019"),
         "the history should list the inspections of 10 July 2023 and 18 February 2019, newest first: {history:?}"
     );
-    let chart = b.find("svg[aria-labelledby='chart-title chart-desc']").await;
+    let chart = b
+        .find("svg[aria-labelledby='chart-title chart-desc']")
+        .await;
     let chart_title = chart
         .find(Locator::Css("title"))
         .await

@@ -4,16 +4,23 @@
 //! - `pages`: the list and one audit;
 //! - `form`: recording, changing and moderating an audit;
 //! - `reports`: agreement between auditors, the quarterly summary, the XLSX list;
+//! - `learning`: the learning actions the audits raise, and their impact;
 //! - `api`: the JSON API a case management system loads audits through.
 
 mod api;
 mod form;
+mod learning;
 mod pages;
 mod reports;
 
 pub(crate) use api::{api_create, api_list};
 pub(crate) use form::{create, edit_form, moderate, moderate_form, new_form, update};
+pub(crate) use learning::{
+    learning_create, learning_edit_form, learning_list, learning_new_form, learning_show,
+    learning_update,
+};
 pub(crate) use pages::{list, show};
+use reports::quarter_key;
 pub(crate) use reports::{download, moderation, summary};
 
 use super::authority;

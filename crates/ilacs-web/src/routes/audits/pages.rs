@@ -89,6 +89,7 @@ pub(crate) async fn show(
     let others = state.store.audits(&la.la_code, None, None).await?;
     let moderation = others.iter().find(|a| a.moderates == Some(record.id));
     let can_write = allow(&viewer, Action::Write, &la, "").is_ok();
+    let learning = learning::citing(&state, &viewer, &la, record.id).await?;
     let html = PageFrame { viewer: &viewer, csrf: &csrf, current_nav: "audits" }.render(
         "audit_view.html",
         &format!("Audit of {}", audit.child()),
@@ -126,6 +127,7 @@ pub(crate) async fn show(
             "themes": audit.themes().iter().map(|t| t.as_str()).collect::<Vec<_>>(),
             "reaudit_due": rules().reaudit.due(audit).map(|d| d.to_string()),
             "recorded": {"by": record.created_by, "version": record.version, "updated_by": record.updated_by},
+            "learning": learning,
         }),
     )?;
     Ok(html.into_response())

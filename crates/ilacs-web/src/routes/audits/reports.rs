@@ -246,7 +246,7 @@ fn parse_quarter(input: &str) -> Option<Quarter> {
     Quarter::new(year.parse().ok()?, number.parse().ok()?)
 }
 
-fn quarter_key(q: Quarter) -> String {
+pub(super) fn quarter_key(q: Quarter) -> String {
     format!("{}-Q{}", q.year(), q.number())
 }
 

@@ -3,6 +3,7 @@
 //! Ofsted ([`self_evaluation`]).
 
 mod audits;
+mod learning;
 mod self_evaluation;
 
 use super::serve::serve_with;
@@ -188,6 +189,7 @@ pub async fn prepare(store: &dyn Store) -> anyhow::Result<String> {
     }
     let today = chrono::Utc::now().date_naive();
     println!("{}", audits::ensure(store, today).await?);
+    println!("{}", learning::ensure(store, today).await?);
     println!("{}", self_evaluation::ensure(store).await?);
     Ok(password)
 }
