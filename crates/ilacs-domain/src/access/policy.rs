@@ -46,6 +46,9 @@ pub enum Record<'a> {
         /// A focused visit or inspection has given notice and the audit list is due.
         notification_week: bool,
     },
+    /// The LA's monthly audit programme and the lists it is planned from (open cases and
+    /// auditors): names children, so child-level, and the LA's own business only.
+    AuditProgramme { la: &'a LaCode },
     /// Annual engagement meeting letters: never published.
     AemLetter {
         la: &'a LaCode,
@@ -77,6 +80,7 @@ impl Record<'_> {
             Record::ChildLevel { .. } => "child_level",
             Record::SelfEvaluation { .. } => "self_evaluation",
             Record::CaseAudit { .. } => "case_audit",
+            Record::AuditProgramme { .. } => "audit_programme",
             Record::AemLetter { .. } => "aem_letter",
             Record::AccessLog { .. } => "access_log",
             Record::SystemUsers => "system_users",
@@ -174,6 +178,15 @@ fn allows(role: Role, scope: &Scope, action: Action, record: &Record<'_>) -> boo
         } => match role {
             LaAdmin | LaQualityPerformance | LaAuditor => own_la(scope, la),
             OfstedRegional => action == Read && notification_week && own_region(scope, region),
+            _ => false,
+        },
+        // Planning who audits what is the quality lead's (or a leader's) job; auditors
+        // read it to find their cases, and may already read every audit of the LA, so it
+        // shows them no child they could not see. Ofsted gets the audit list, not the
+        // plan behind it; viewers and system admins see no child-level data.
+        Record::AuditProgramme { la } => match role {
+            LaAdmin | LaQualityPerformance => own_la(scope, la),
+            LaAuditor => action == Read && own_la(scope, la),
             _ => false,
         },
         Record::AemLetter { la, region } => match role {
