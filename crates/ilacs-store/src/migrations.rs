@@ -17,6 +17,10 @@ const SQLITE: &[(i64, &str)] = &[
         5,
         include_str!("../migrations/sqlite/0005_published_statistics.sql"),
     ),
+    (
+        7,
+        include_str!("../migrations/sqlite/0007_audit_programme.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_initial.sql")),
@@ -35,6 +39,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         5,
         include_str!("../migrations/postgres/0005_published_statistics.sql"),
+    ),
+    (
+        7,
+        include_str!("../migrations/postgres/0007_audit_programme.sql"),
     ),
 ];
 

@@ -10,7 +10,7 @@ use ilacs_domain::grade::Grade;
 use ilacs_store::{NewCaseAudit, Store, StoreError, StoredAudit};
 use std::sync::Arc;
 
-async fn seeded(store: &Arc<dyn Store>) {
+pub(crate) async fn seeded(store: &Arc<dyn Store>) {
     store
         .import_reference_data(&sample(), "sample", "test")
         .await
@@ -72,7 +72,7 @@ fn filled(template: &AuditTemplate, score: &str) -> NewAudit {
 }
 
 /// A quality-of-practice audit, every grade good.
-fn audit(child: &str, auditor: &str, date: &str) -> Audit {
+pub(crate) fn audit(child: &str, auditor: &str, date: &str) -> Audit {
     let mut draft = filled(&quality(), "good");
     draft.child_id = child.into();
     draft.auditor = auditor.into();
@@ -81,7 +81,7 @@ fn audit(child: &str, auditor: &str, date: &str) -> Audit {
     draft.parse(&quality()).unwrap()
 }
 
-fn new(code: &str, audit: Audit, moderates: Option<i64>) -> NewCaseAudit {
+pub(crate) fn new(code: &str, audit: Audit, moderates: Option<i64>) -> NewCaseAudit {
     NewCaseAudit {
         la: la(code),
         audit,
