@@ -65,7 +65,7 @@ async fn post(
     app.submit(page, action, &borrowed).await
 }
 
-async fn record(app: &mut TestApp, child: &str, grade: &str, overall: &str) -> String {
+pub(crate) async fn record(app: &mut TestApp, child: &str, grade: &str, overall: &str) -> String {
     let r = post(
         app,
         NEW,

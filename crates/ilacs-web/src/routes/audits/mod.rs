@@ -3,17 +3,23 @@
 //!
 //! - `pages`: the list and one audit;
 //! - `form`: recording, changing and moderating an audit;
+//! - `programme`: the monthly audit programme, and the lists it is planned from;
 //! - `reports`: agreement between auditors, the quarterly summary, the XLSX list;
 //! - `api`: the JSON API a case management system loads audits through.
 
 mod api;
 mod form;
 mod pages;
+mod programme;
 mod reports;
 
 pub(crate) use api::{api_create, api_list};
 pub(crate) use form::{create, edit_form, moderate, moderate_form, new_form, update};
 pub(crate) use pages::{list, show};
+pub(crate) use programme::{
+    auditors_page, cases_page, confirm as confirm_programme, load_cases, programme_page,
+    save_auditors,
+};
 pub(crate) use reports::{download, moderation, summary};
 
 use super::authority;
