@@ -72,6 +72,12 @@ impl AuditMonth {
         AuditMonth::containing(self.first_day() - Months::new(1))
     }
 
+    /// The seed a month's programme is proposed with (202603 for March 2026): the same
+    /// month proposes the same programme from the same lists, wherever it is proposed.
+    pub fn programme_seed(self) -> u64 {
+        u64::try_from(self.year).unwrap_or(0) * 100 + u64::from(self.month)
+    }
+
     /// `2026-03`: the stable key for the API and storage.
     pub fn key(self) -> String {
         format!("{:04}-{:02}", self.year, self.month)

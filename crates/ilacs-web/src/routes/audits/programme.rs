@@ -75,12 +75,6 @@ fn la_view(la: &LocalAuthority) -> Value {
     json!({"code": la.gss_code.as_str(), "name": la.name})
 }
 
-/// The tie-break seed for a month (202603 for March 2026): the same month proposes the
-/// same programme from the same lists.
-fn seed(month: AuditMonth) -> u64 {
-    u64::try_from(month.year()).unwrap_or(0) * 100 + u64::from(month.month())
-}
-
 /// Which proposal a confirmation was made from: FNV-1a over its assignments. Confirming
 /// a proposal that has changed since the page was read (the lists or audits changed) is
 /// refused, so what is stored is what was shown.
@@ -198,7 +192,7 @@ async fn render_programme(
                 &inputs.open_cases,
                 &history(&audit_log, month),
                 rules,
-                seed(month),
+                month.programme_seed(),
             )
             .map_err(|e| PageError::Internal(e.to_string()))?;
             let by_auditor: Vec<Value> = inputs
@@ -313,7 +307,7 @@ pub(crate) async fn confirm(
         &inputs.open_cases,
         &history(&audit_log, month),
         rules,
-        seed(month),
+        month.programme_seed(),
     )
     .map_err(|e| PageError::Internal(e.to_string()))?;
     let refuse = |message: String, status| {

@@ -3,6 +3,7 @@
 //! Ofsted ([`self_evaluation`]).
 
 mod audits;
+mod programme;
 mod self_evaluation;
 
 use super::serve::serve_with;
@@ -135,7 +136,8 @@ const DEMO_USERS: &[DemoUser] = &[
 
 /// Loads the shipped reference data, creates (or resets) the demo users with one fresh
 /// password, which it returns, records Devon's year of case audits if Devon has none,
-/// and its 2025-26 self-evaluation if it has no self-evaluation.
+/// its audit programme unless this month's is confirmed, and its 2025-26
+/// self-evaluation if it has no self-evaluation.
 pub async fn prepare(store: &dyn Store) -> anyhow::Result<String> {
     let (data, source) = crate::reference::load(None, None)?;
     let summary = store
@@ -179,6 +181,7 @@ pub async fn prepare(store: &dyn Store) -> anyhow::Result<String> {
     }
     let today = chrono::Utc::now().date_naive();
     println!("{}", audits::ensure(store, today).await?);
+    println!("{}", programme::ensure(store, today).await?);
     println!("{}", self_evaluation::ensure(store).await?);
     Ok(password)
 }
