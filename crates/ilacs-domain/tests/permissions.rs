@@ -280,6 +280,18 @@ fn every_role_against_every_record_and_action() {
             "Y Y N N N N N N N N N N",
         ),
         (
+            "audit programme",
+            Record::AuditProgramme { la: &la301 },
+            Action::Read,
+            "Y Y Y N N N N N N N N N",
+        ),
+        (
+            "audit programme",
+            Record::AuditProgramme { la: &la301 },
+            Action::Write,
+            "Y Y N N N N N N N N N N",
+        ),
+        (
             "AEM letter",
             Record::AemLetter {
                 la: &la301,
@@ -397,6 +409,12 @@ fn every_role_against_every_record_and_action() {
             "N N N N N N N N N N N N",
         ),
         (
+            "audit programme",
+            Record::AuditProgramme { la: &la301 },
+            Action::Decide,
+            "N N N N N N N N N N N N",
+        ),
+        (
             "AEM letter",
             Record::AemLetter {
                 la: &la301,
@@ -445,7 +463,7 @@ fn every_role_against_every_record_and_action() {
     );
     // Every record kind is covered by the table.
     let kinds: std::collections::BTreeSet<_> = rows.iter().map(|r| r.1.kind()).collect();
-    assert_eq!(kinds.len(), 9);
+    assert_eq!(kinds.len(), 10);
 }
 
 #[test]
@@ -488,6 +506,7 @@ fn restricted_records_are_the_ones_logged() {
     let (la301, london) = (la("301"), region("london"));
     assert!(!Record::PublishedOutcomes.is_restricted());
     assert!(Record::LaUsers { la: &la301 }.is_restricted());
+    assert!(Record::AuditProgramme { la: &la301 }.is_restricted());
     assert!(Record::AemLetter {
         la: &la301,
         region: &london

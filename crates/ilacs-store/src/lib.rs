@@ -10,16 +10,18 @@ mod sql;
 pub use error::StoreError;
 pub use ilacs_domain::reference::ReferenceData;
 pub use records::{
-    AccessEntry, Counts, ImportSummary, LaOverview, NewAccessEntry, NewApiToken, NewCaseAudit,
-    NewUser, PublishedImport, PublishedSummary, SefSummary, SharedSef, StoredAudit,
-    StoredLearningAction, StoredSef, UserRecord,
+    AccessEntry, Change, ConfirmedProgramme, Counts, ImportSummary, LaOverview, NewAccessEntry,
+    NewApiToken, NewCaseAudit, NewUser, ProgrammeInputs, PublishedImport, PublishedSummary,
+    SefSummary, SharedSef, StoredAudit, StoredLearningAction, StoredSef, UserRecord,
 };
 pub use sql::SqlStore;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use ilacs_domain::access::{Role, SefStage};
-use ilacs_domain::audit::{Audit, LearningAction};
+use ilacs_domain::audit::{
+    Audit, AuditLogEntry, AuditMonth, LearningAction, OpenCase, ProgrammeAuditor, ProgrammeItem,
+};
 use ilacs_domain::authority::{AuthorityRef, LaCode, LocalAuthority, Region, RegionId};
 use ilacs_domain::indicators::{Observation, PublishedStatistics};
 use ilacs_domain::inspection::Activity;
@@ -195,6 +197,49 @@ pub trait Store: Send + Sync {
         action: &LearningAction,
         actor: &str,
     ) -> Result<StoredLearningAction, StoreError>;
+
+    /// Every audit of an LA (moderations too) as the programme sees it: child, auditor
+    /// and date, oldest first. Reads three columns, not the audits' bodies.
+    async fn audit_log(&self, la: &LaCode) -> Result<Vec<AuditLogEntry>, StoreError>;
+
+    // The audit programme ------------------------------------------------------------
+
+    /// Replaces the LA's open cases with `cases`, in one transaction, and records who
+    /// did it. An empty list, a child listed twice or an LA not known is
+    /// [`StoreError::Invalid`], and the old list stays as it was.
+    async fn replace_open_cases(
+        &self,
+        la: &LaCode,
+        cases: &[OpenCase],
+        actor: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Replaces the LA's auditors, as [`Store::replace_open_cases`] does its cases (an
+    /// empty list is allowed: an LA may stop planning).
+    async fn replace_programme_auditors(
+        &self,
+        la: &LaCode,
+        auditors: &[ProgrammeAuditor],
+        actor: &str,
+    ) -> Result<(), StoreError>;
+
+    /// The LA's open cases and auditors; empty lists if it has loaded none.
+    async fn programme_inputs(&self, la: &LaCode) -> Result<ProgrammeInputs, StoreError>;
+
+    /// Stores a month's programme, in one transaction. A month the LA has confirmed
+    /// already is [`StoreError::Duplicate`] (a confirmed programme is a record of what
+    /// was asked: it is not planned again); no items, an item of another month or a
+    /// child given twice is [`StoreError::Invalid`].
+    async fn confirm_programme(
+        &self,
+        la: &LaCode,
+        month: AuditMonth,
+        items: &[ProgrammeItem],
+        actor: &str,
+    ) -> Result<ConfirmedProgramme, StoreError>;
+
+    /// Every month the LA has confirmed, newest first.
+    async fn programmes(&self, la: &LaCode) -> Result<Vec<ConfirmedProgramme>, StoreError>;
 
     // Self-evaluations ---------------------------------------------------------------
 

@@ -21,6 +21,10 @@ const SQLITE: &[(i64, &str)] = &[
         6,
         include_str!("../migrations/sqlite/0006_learning_actions.sql"),
     ),
+    (
+        7,
+        include_str!("../migrations/sqlite/0007_audit_programme.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_initial.sql")),
@@ -43,6 +47,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         6,
         include_str!("../migrations/postgres/0006_learning_actions.sql"),
+    ),
+    (
+        7,
+        include_str!("../migrations/postgres/0007_audit_programme.sql"),
     ),
 ];
 

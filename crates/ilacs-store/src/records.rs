@@ -1,7 +1,9 @@
 //! The records the store reads and writes, beyond the domain's own types.
 
 use ilacs_domain::access::{Role, SefStage};
-use ilacs_domain::audit::{Audit, LearningAction};
+use ilacs_domain::audit::{
+    Audit, AuditMonth, LearningAction, OpenCase, ProgrammeAuditor, ProgrammeItem,
+};
 use ilacs_domain::authority::{LaCode, LocalAuthority, RegionId};
 use ilacs_domain::indicators::SourceFile;
 use ilacs_domain::inspection::Activity;
@@ -218,4 +220,30 @@ pub struct SharedSef {
     pub la_code: LaCode,
     pub la_name: String,
     pub summary: SefSummary,
+}
+
+/// Who last changed something, and when (Unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub by: String,
+    pub at: i64,
+}
+
+/// What an LA's audit programme is planned from: its open cases (by team, then child)
+/// and its auditors (by name), each with who last replaced the list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProgrammeInputs {
+    pub open_cases: Vec<OpenCase>,
+    pub open_cases_updated: Option<Change>,
+    pub auditors: Vec<ProgrammeAuditor>,
+    pub auditors_updated: Option<Change>,
+}
+
+/// A month's programme as confirmed: what each auditor was asked to audit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfirmedProgramme {
+    pub month: AuditMonth,
+    /// By auditor, then child.
+    pub items: Vec<ProgrammeItem>,
+    pub confirmed: Change,
 }

@@ -3,23 +3,24 @@
 //! CONFLICT`, `RETURNING`), values are text, integers and 0/1 flags, and only the
 //! migrations, connection set-up and how a write locks what it checks differ.
 
+mod audit_programme;
 mod learning;
 mod published;
 mod self_evaluations;
 
 use crate::migrations::migrate;
 use crate::records::{
-    AccessEntry, ImportSummary, LaOverview, NewAccessEntry, NewApiToken, NewCaseAudit, NewUser,
-    PublishedImport, PublishedSummary, SefSummary, SharedSef, StoredAudit, StoredLearningAction,
-    StoredSef, UserRecord,
+    AccessEntry, ConfirmedProgramme, ImportSummary, LaOverview, NewAccessEntry, NewApiToken,
+    NewCaseAudit, NewUser, ProgrammeInputs, PublishedImport, PublishedSummary, SefSummary,
+    SharedSef, StoredAudit, StoredLearningAction, StoredSef, UserRecord,
 };
 use crate::{Store, StoreError};
 use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate};
 use ilacs_domain::access::{Role, SefStage};
 use ilacs_domain::audit::{
-    Audit, AuditTemplate, AuditTemplates, FieldErrors, LearningAction, ModerationPair, NewAudit,
-    TemplateKey,
+    Audit, AuditLogEntry, AuditMonth, AuditTemplate, AuditTemplates, FieldErrors, LearningAction,
+    ModerationPair, NewAudit, OpenCase, ProgrammeAuditor, ProgrammeItem, TemplateKey,
 };
 use ilacs_domain::authority::{AuthorityRef, GssCode, LaCode, LocalAuthority, Region, RegionId};
 use ilacs_domain::grade::Grade;
@@ -1216,6 +1217,46 @@ impl Store for SqlStore {
     ) -> Result<StoredLearningAction, StoreError> {
         self.update_learning(la, id, expected_version, action, actor)
             .await
+    }
+
+    async fn audit_log(&self, la: &LaCode) -> Result<Vec<AuditLogEntry>, StoreError> {
+        self.load_audit_log(la).await
+    }
+
+    async fn replace_open_cases(
+        &self,
+        la: &LaCode,
+        cases: &[OpenCase],
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        self.replace_cases(la, cases, actor).await
+    }
+
+    async fn replace_programme_auditors(
+        &self,
+        la: &LaCode,
+        auditors: &[ProgrammeAuditor],
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        self.replace_auditors(la, auditors, actor).await
+    }
+
+    async fn programme_inputs(&self, la: &LaCode) -> Result<ProgrammeInputs, StoreError> {
+        self.load_programme_inputs(la).await
+    }
+
+    async fn confirm_programme(
+        &self,
+        la: &LaCode,
+        month: AuditMonth,
+        items: &[ProgrammeItem],
+        actor: &str,
+    ) -> Result<ConfirmedProgramme, StoreError> {
+        self.store_programme(la, month, items, actor).await
+    }
+
+    async fn programmes(&self, la: &LaCode) -> Result<Vec<ConfirmedProgramme>, StoreError> {
+        self.load_programmes(la).await
     }
 
     async fn create_self_evaluation(

@@ -54,6 +54,9 @@ pub enum Record<'a> {
         /// As for [`Record::CaseAudit`]: notice of a focused visit or inspection.
         notification_week: bool,
     },
+    /// The LA's monthly audit programme and the lists it is planned from (open cases and
+    /// auditors): names children, so child-level, and the LA's own business only.
+    AuditProgramme { la: &'a LaCode },
     /// Annual engagement meeting letters: never published.
     AemLetter {
         la: &'a LaCode,
@@ -86,6 +89,7 @@ impl Record<'_> {
             Record::SelfEvaluation { .. } => "self_evaluation",
             Record::CaseAudit { .. } => "case_audit",
             Record::LearningAction { .. } => "learning_action",
+            Record::AuditProgramme { .. } => "audit_programme",
             Record::AemLetter { .. } => "aem_letter",
             Record::AccessLog { .. } => "access_log",
             Record::SystemUsers => "system_users",
@@ -199,6 +203,15 @@ fn allows(role: Role, scope: &Scope, action: Action, record: &Record<'_>) -> boo
             LaAdmin | LaQualityPerformance => own_la(scope, la),
             LaAuditor | LaViewer => action == Read && own_la(scope, la),
             OfstedRegional => action == Read && notification_week && own_region(scope, region),
+            _ => false,
+        },
+        // Planning who audits what is the quality lead's (or a leader's) job; auditors
+        // read it to find their cases, and may already read every audit of the LA, so it
+        // shows them no child they could not see. Ofsted gets the audit list, not the
+        // plan behind it; viewers and system admins see no child-level data.
+        Record::AuditProgramme { la } => match role {
+            LaAdmin | LaQualityPerformance => own_la(scope, la),
+            LaAuditor => action == Read && own_la(scope, la),
             _ => false,
         },
         Record::AemLetter { la, region } => match role {

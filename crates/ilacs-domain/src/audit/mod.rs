@@ -38,8 +38,9 @@ pub use moderation::{
     ModerationPair, ModerationReport, MovedGrade,
 };
 pub use programme::{
-    overdue_items, propose_programme, AuditLogEntry, AuditMonth, MonthError, OpenCase, OverdueItem,
-    ProgrammeAuditor, ProgrammeError, ProgrammeItem, Proposal, Shortfall, ShortfallReason,
+    item_state, overdue_items, programme_status, propose_programme, AuditLogEntry, AuditMonth,
+    ItemState, MonthError, OpenCase, OverdueItem, ProgrammeAuditor, ProgrammeError, ProgrammeItem,
+    Proposal, Shortfall, ShortfallReason,
 };
 pub use rate::Rate;
 pub use record::{

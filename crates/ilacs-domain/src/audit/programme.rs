@@ -72,6 +72,12 @@ impl AuditMonth {
         AuditMonth::containing(self.first_day() - Months::new(1))
     }
 
+    /// The seed a month's programme is proposed with (202603 for March 2026): the same
+    /// month proposes the same programme from the same lists, wherever it is proposed.
+    pub fn programme_seed(self) -> u64 {
+        u64::try_from(self.year).unwrap_or(0) * 100 + u64::from(self.month)
+    }
+
     /// `2026-03`: the stable key for the API and storage.
     pub fn key(self) -> String {
         format!("{:04}-{:02}", self.year, self.month)
@@ -419,6 +425,83 @@ impl ProgrammeRules {
     }
 }
 
+/// Where a confirmed programme item stands on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ItemState {
+    /// Its auditor audited its child on `on`, on or after the first day of its month
+    /// (late counts: the case was audited as planned).
+    Done { on: NaiveDate },
+    /// Not done yet; not past `due`.
+    Due { due: NaiveDate },
+    /// Not done, and `due` has passed.
+    Overdue { due: NaiveDate, days_overdue: u32 },
+}
+
+impl ItemState {
+    /// The order a programme page lists items in: what needs chasing first.
+    pub fn rank(&self) -> u8 {
+        match self {
+            ItemState::Overdue { .. } => 0,
+            ItemState::Due { .. } => 1,
+            ItemState::Done { .. } => 2,
+        }
+    }
+
+    pub fn key(&self) -> &'static str {
+        match self {
+            ItemState::Overdue { .. } => "overdue",
+            ItemState::Due { .. } => "due",
+            ItemState::Done { .. } => "done",
+        }
+    }
+}
+
+/// The state of one item on `today`: done by the first audit of its child by its
+/// auditor on or after the first day of its month, otherwise due until the rules' due
+/// date and overdue after it.
+pub fn item_state(
+    item: &ProgrammeItem,
+    done: &[AuditLogEntry],
+    today: NaiveDate,
+    rules: &ProgrammeRules,
+) -> ItemState {
+    let audited = done
+        .iter()
+        .filter(|d| {
+            d.child == item.child && d.auditor == item.auditor && d.date >= item.month.first_day()
+        })
+        .map(|d| d.date)
+        .min();
+    let due = rules.due_date(item.month);
+    match audited {
+        Some(on) => ItemState::Done { on },
+        None if today > due => ItemState::Overdue {
+            due,
+            days_overdue: (today - due).num_days() as u32,
+        },
+        None => ItemState::Due { due },
+    }
+}
+
+/// Every item with its state, overdue first (most overdue first), then due, then done;
+/// within each, by auditor and child.
+pub fn programme_status(
+    items: &[ProgrammeItem],
+    done: &[AuditLogEntry],
+    today: NaiveDate,
+    rules: &ProgrammeRules,
+) -> Vec<(ProgrammeItem, ItemState)> {
+    let mut status: Vec<(ProgrammeItem, ItemState)> = items
+        .iter()
+        .map(|item| (item.clone(), item_state(item, done, today, rules)))
+        .collect();
+    status.sort_by(|(a, sa), (b, sb)| {
+        (sa.rank(), a.month, &a.auditor, &a.child).cmp(&(sb.rank(), b.month, &b.auditor, &b.child))
+    });
+    status
+}
+
 /// The items not done by their due date, most overdue first. An item is done when its
 /// auditor has audited its child on or after the first day of its month (late counts).
 pub fn overdue_items(
@@ -429,20 +512,13 @@ pub fn overdue_items(
 ) -> Vec<OverdueItem> {
     let mut overdue: Vec<OverdueItem> = items
         .iter()
-        .filter(|item| {
-            !done.iter().any(|d| {
-                d.child == item.child
-                    && d.auditor == item.auditor
-                    && d.date >= item.month.first_day()
-            })
-        })
-        .filter_map(|item| {
-            let due = rules.due_date(item.month);
-            (today > due).then(|| OverdueItem {
+        .filter_map(|item| match item_state(item, done, today, rules) {
+            ItemState::Overdue { due, days_overdue } => Some(OverdueItem {
                 item: item.clone(),
                 due,
-                days_overdue: (today - due).num_days() as u32,
-            })
+                days_overdue,
+            }),
+            _ => None,
         })
         .collect();
     overdue.sort_by(|a, b| {
@@ -846,6 +922,66 @@ mod tests {
             overdue_items(&items, &log, d("2026-04-02"), &grace).len(),
             1
         );
+    }
+
+    #[test]
+    fn each_item_is_done_due_or_overdue() {
+        let item = |auditor: &str, child: &str| ProgrammeItem {
+            month: march(),
+            auditor: AuditorId::parse(auditor).unwrap(),
+            child: ChildId::parse(child).unwrap(),
+            team: Team::parse("B").unwrap(),
+            case_type: CaseType::InCare,
+            last_audited: None,
+        };
+        let log = [
+            AuditLogEntry {
+                auditor: AuditorId::parse("amy").unwrap(),
+                child: ChildId::parse("b1").unwrap(),
+                date: d("2026-03-20"),
+            },
+            AuditLogEntry {
+                auditor: AuditorId::parse("amy").unwrap(),
+                child: ChildId::parse("b1").unwrap(),
+                date: d("2026-03-09"),
+            },
+        ];
+        let items = [item("amy", "b2"), item("amy", "b1"), item("ben", "b1")];
+        let on = |today: &str| {
+            programme_status(&items, &log, d(today), &rules())
+                .into_iter()
+                .map(|(i, s)| (i.auditor.to_string(), i.child.to_string(), s))
+                .collect::<Vec<_>>()
+        };
+        let due = d("2026-03-31");
+        let s = |a: &str, c: &str, st| (a.to_string(), c.to_string(), st);
+        assert_eq!(
+            on("2026-03-31"),
+            [
+                s("amy", "b2", ItemState::Due { due }),
+                s("ben", "b1", ItemState::Due { due }),
+                // The first audit in the month is the one that did it.
+                s(
+                    "amy",
+                    "b1",
+                    ItemState::Done {
+                        on: d("2026-03-09")
+                    }
+                ),
+            ]
+        );
+        assert_eq!(
+            on("2026-04-03")[0],
+            s(
+                "amy",
+                "b2",
+                ItemState::Overdue {
+                    due,
+                    days_overdue: 3
+                }
+            )
+        );
+        assert_eq!(ItemState::Done { on: due }.key(), "done");
     }
 
     mod properties {

@@ -59,7 +59,7 @@ fn count(n: usize) -> i64 {
 }
 
 /// `($1, $2, ...), ($6, ...)`: `rows` groups of `width` numbered parameters.
-fn placeholders(rows: usize, width: usize) -> String {
+pub(super) fn placeholders(rows: usize, width: usize) -> String {
     (0..rows)
         .map(|r| {
             let params: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();

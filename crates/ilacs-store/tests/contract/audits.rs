@@ -81,7 +81,7 @@ pub(crate) fn audit(child: &str, auditor: &str, date: &str) -> Audit {
     draft.parse(&quality()).unwrap()
 }
 
-fn new(code: &str, audit: Audit, moderates: Option<i64>) -> NewCaseAudit {
+pub(crate) fn new(code: &str, audit: Audit, moderates: Option<i64>) -> NewCaseAudit {
     NewCaseAudit {
         la: la(code),
         audit,

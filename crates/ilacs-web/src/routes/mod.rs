@@ -60,6 +60,18 @@ pub(crate) fn router(state: AppState) -> Router {
             get(audits::learning_edit_form),
         )
         .route(
+            "/local-authorities/{code}/audits/programme",
+            get(audits::programme_page).post(audits::confirm_programme),
+        )
+        .route(
+            "/local-authorities/{code}/audits/programme/cases",
+            get(audits::cases_page).post(audits::load_cases),
+        )
+        .route(
+            "/local-authorities/{code}/audits/programme/auditors",
+            get(audits::auditors_page).post(audits::save_auditors),
+        )
+        .route(
             "/local-authorities/{code}/audits/summary",
             get(audits::summary),
         )

@@ -3,6 +3,7 @@
 //!
 //! - `pages`: the list and one audit;
 //! - `form`: recording, changing and moderating an audit;
+//! - `programme`: the monthly audit programme, and the lists it is planned from;
 //! - `reports`: agreement between auditors, the quarterly summary, the XLSX list;
 //! - `learning`: the learning actions the audits raise, and their impact;
 //! - `api`: the JSON API a case management system loads audits through.
@@ -11,6 +12,7 @@ mod api;
 mod form;
 mod learning;
 mod pages;
+mod programme;
 mod reports;
 
 pub(crate) use api::{api_create, api_list};
@@ -20,6 +22,10 @@ pub(crate) use learning::{
     learning_update,
 };
 pub(crate) use pages::{list, show};
+pub(crate) use programme::{
+    auditors_page, cases_page, confirm as confirm_programme, load_cases, programme_page,
+    save_auditors,
+};
 use reports::quarter_key;
 pub(crate) use reports::{download, moderation, summary};
 

@@ -40,7 +40,7 @@ pub struct DemoAuditor {
 }
 
 /// The team managers who carry out the first audits.
-const AUDITORS: [DemoAuditor; 3] = [
+pub const AUDITORS: [DemoAuditor; 3] = [
     DemoAuditor {
         username: "auditor.devon",
         team: Some("Children in care West"),
@@ -477,7 +477,7 @@ const FAMILY_FEEDBACK: [&str; 4] = [
 /// every platform and with every build. Not `rand`, whose generators are not promised to
 /// give the same sequence from one version to the next: the demo's audits should not
 /// change under a dependency update.
-struct SplitMix64(u64);
+pub(super) struct SplitMix64(pub(super) u64);
 
 impl SplitMix64 {
     fn next(&mut self) -> u64 {
@@ -489,7 +489,7 @@ impl SplitMix64 {
     }
 
     /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
+    pub(super) fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 
@@ -503,7 +503,7 @@ impl SplitMix64 {
     }
 
     /// Uniform in low..=high.
-    fn between(&mut self, low: i64, high: i64) -> i64 {
+    pub(super) fn between(&mut self, low: i64, high: i64) -> i64 {
         low + self.below((high - low + 1) as usize) as i64
     }
 
@@ -935,6 +935,39 @@ fn plan(template: &AuditTemplate, today: NaiveDate) -> Vec<DemoAudit> {
         })
         .chain(moderations)
         .collect()
+}
+
+/// Devon's teams and the kind of cases each holds.
+pub fn teams() -> impl Iterator<Item = (&'static str, CaseType)> {
+    TEAMS.iter().map(|t| (t.name, t.case_type))
+}
+
+/// A first audit of one of Devon's cases by `auditor` on `date`, graded as that team's
+/// audits are at the end of the demo's year: what an auditor records when they carry
+/// out a programme item. `seed` picks its grades and words.
+pub fn programme_audit(
+    child: &str,
+    team: &str,
+    auditor: &str,
+    date: NaiveDate,
+    seed: u64,
+) -> anyhow::Result<NewAudit> {
+    let template = template()?;
+    let team = TEAMS
+        .iter()
+        .find(|t| t.name == team)
+        .ok_or_else(|| anyhow!("'{team}' is not one of Devon's demo teams"))?;
+    let mut rng = SplitMix64(SEED ^ seed);
+    let case = Case {
+        child: child.to_string(),
+        team,
+        worker: rng.pick(&team.workers),
+    };
+    let spread = rng.unit();
+    let marks = first_marks(&mut rng, &template, 1.0 + team.lead, spread);
+    Ok(draft(
+        &mut rng, &template, &case, auditor, date, &marks, false,
+    ))
 }
 
 /// Records Devon's year of audits unless Devon has audits already. Returns the line to

@@ -4,6 +4,7 @@
 
 mod audits;
 mod learning;
+mod programme;
 mod self_evaluation;
 
 use super::serve::serve_with;
@@ -136,7 +137,8 @@ const DEMO_USERS: &[DemoUser] = &[
 
 /// Loads the shipped reference data and DfE's published statistics, creates (or resets) the demo users with one fresh
 /// password, which it returns, records Devon's year of case audits if Devon has none,
-/// and its 2025-26 self-evaluation if it has no self-evaluation.
+/// its audit programme unless this month's is confirmed, and its 2025-26
+/// self-evaluation if it has no self-evaluation.
 pub async fn prepare(store: &dyn Store) -> anyhow::Result<String> {
     let (data, source) = crate::reference::load(None, None)?;
     let summary = store
@@ -190,6 +192,7 @@ pub async fn prepare(store: &dyn Store) -> anyhow::Result<String> {
     let today = chrono::Utc::now().date_naive();
     println!("{}", audits::ensure(store, today).await?);
     println!("{}", learning::ensure(store, today).await?);
+    println!("{}", programme::ensure(store, today).await?);
     println!("{}", self_evaluation::ensure(store).await?);
     Ok(password)
 }
