@@ -57,6 +57,32 @@ async fn journey(b: Browser, password: String) {
     let png = b.client.screenshot().await.unwrap();
     std::fs::write(screenshot_dir().join("audits-list.png"), png).unwrap();
 
+    // The learning the audits raised, and this month's programme: reached from the list,
+    // each checked for accessibility as every page is.
+    b.click_link("main", "Learning actions: what the audits have changed")
+        .await;
+    b.wait_for_path(&format!("{DEVON}/audits/learning")).await;
+    b.check_page("Learning actions").await;
+    assert!(
+        b.table_rows("main table").await.len() >= 3,
+        "the demo's learning actions\n{}",
+        b.context().await
+    );
+    b.goto(&format!("{DEVON}/audits")).await;
+    b.click_link(
+        "main",
+        "This month’s audit programme: who audits which case, and what is overdue",
+    )
+    .await;
+    b.wait_for_url("the audit programme", |url| {
+        url.contains("/audits/programme")
+    })
+    .await;
+    let heading = b.text("h1").await;
+    assert!(heading.starts_with("Audit programme for"), "{heading}");
+    b.check_page(&heading).await;
+    b.goto(&format!("{DEVON}/audits")).await;
+
     // A blank audit is refused with the GOV.UK error summary.
     b.click_link("main", "Record an audit: Quality of practice audit")
         .await;
