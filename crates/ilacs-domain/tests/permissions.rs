@@ -251,22 +251,62 @@ fn every_role_against_every_record_and_action() {
             "Y Y Y N N N N N N N N N",
         ),
         (
-            "AEM letter",
+            "AEM meeting",
+            Record::AemMeeting {
+                la: &la301,
+                region: &london,
+            },
+            Action::Read,
+            "N N N N N Y Y N N N N N",
+        ),
+        (
+            "AEM meeting",
+            Record::AemMeeting {
+                la: &la301,
+                region: &london,
+            },
+            Action::Write,
+            "N N N N N N Y N N N N N",
+        ),
+        (
+            "AEM letter, draft",
             Record::AemLetter {
                 la: &la301,
                 region: &london,
+                issued: false,
+            },
+            Action::Read,
+            "N N N N N Y Y N N N N N",
+        ),
+        (
+            "AEM letter, draft",
+            Record::AemLetter {
+                la: &la301,
+                region: &london,
+                issued: false,
+            },
+            Action::Write,
+            "N N N N N N Y N N N N N",
+        ),
+        (
+            "AEM letter, issued",
+            Record::AemLetter {
+                la: &la301,
+                region: &london,
+                issued: true,
             },
             Action::Read,
             "Y N N N N Y Y N N N N N",
         ),
         (
-            "AEM letter",
+            "AEM letter, issued",
             Record::AemLetter {
                 la: &la301,
                 region: &london,
+                issued: true,
             },
             Action::Write,
-            "N N N N N Y Y N N N N N",
+            "N N N N N N Y N N N N N",
         ),
         (
             "access log",
@@ -356,10 +396,30 @@ fn every_role_against_every_record_and_action() {
             "N N N N N N N N N N N N",
         ),
         (
-            "AEM letter",
+            "AEM meeting",
+            Record::AemMeeting {
+                la: &la301,
+                region: &london,
+            },
+            Action::Decide,
+            "N N N N N N N N N N N N",
+        ),
+        (
+            "AEM letter, draft",
             Record::AemLetter {
                 la: &la301,
                 region: &london,
+                issued: false,
+            },
+            Action::Decide,
+            "N N N N N N N N N N N N",
+        ),
+        (
+            "AEM letter, issued",
+            Record::AemLetter {
+                la: &la301,
+                region: &london,
+                issued: true,
             },
             Action::Decide,
             "N N N N N N N N N N N N",
@@ -404,7 +464,7 @@ fn every_role_against_every_record_and_action() {
     );
     // Every record kind is covered by the table.
     let kinds: std::collections::BTreeSet<_> = rows.iter().map(|r| r.1.kind()).collect();
-    assert_eq!(kinds.len(), 8);
+    assert_eq!(kinds.len(), 9);
 }
 
 #[test]
@@ -447,7 +507,15 @@ fn restricted_records_are_the_ones_logged() {
     let (la301, london) = (la("301"), region("london"));
     assert!(!Record::PublishedOutcomes.is_restricted());
     assert!(Record::LaUsers { la: &la301 }.is_restricted());
-    assert!(Record::AemLetter {
+    for issued in [false, true] {
+        assert!(Record::AemLetter {
+            la: &la301,
+            region: &london,
+            issued
+        }
+        .is_restricted());
+    }
+    assert!(Record::AemMeeting {
         la: &la301,
         region: &london
     }

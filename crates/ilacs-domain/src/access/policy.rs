@@ -46,10 +46,18 @@ pub enum Record<'a> {
         /// A focused visit or inspection has given notice and the audit list is due.
         notification_week: bool,
     },
-    /// Annual engagement meeting letters: never published.
+    /// An annual engagement meeting as Ofsted records it: plan, attendees, agenda and
+    /// notes. Ofsted's working record: the LA sees what the letter tells it.
+    AemMeeting {
+        la: &'a LaCode,
+        region: &'a RegionId,
+    },
+    /// The meeting's letter to the DCS, with the outcomes it reports: never published.
     AemLetter {
         la: &'a LaCode,
         region: &'a RegionId,
+        /// Issued to the DCS; until then a draft only Ofsted sees.
+        issued: bool,
     },
     /// Who read what: the LA's own log.
     AccessLog { la: &'a LaCode },
@@ -77,6 +85,7 @@ impl Record<'_> {
             Record::ChildLevel { .. } => "child_level",
             Record::SelfEvaluation { .. } => "self_evaluation",
             Record::CaseAudit { .. } => "case_audit",
+            Record::AemMeeting { .. } => "aem_meeting",
             Record::AemLetter { .. } => "aem_letter",
             Record::AccessLog { .. } => "access_log",
             Record::SystemUsers => "system_users",
@@ -176,10 +185,18 @@ fn allows(role: Role, scope: &Scope, action: Action, record: &Record<'_>) -> boo
             OfstedRegional => action == Read && notification_week && own_region(scope, region),
             _ => false,
         },
-        Record::AemLetter { la, region } => match role {
-            LaAdmin => action == Read && own_la(scope, la),
+        // The region's Ofsted team plans, records and writes; national Ofsted reads
+        // every region's to keep them consistent; the LA's leaders read only the letter
+        // as issued to them.
+        Record::AemMeeting { region, .. } => match role {
             OfstedRegional => own_region(scope, region),
-            OfstedNational => true,
+            OfstedNational => action == Read,
+            _ => false,
+        },
+        Record::AemLetter { la, region, issued } => match role {
+            LaAdmin => action == Read && issued && own_la(scope, la),
+            OfstedRegional => own_region(scope, region),
+            OfstedNational => action == Read,
             _ => false,
         },
         Record::AccessLog { la } => {
