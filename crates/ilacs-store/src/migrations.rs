@@ -17,6 +17,11 @@ const SQLITE: &[(i64, &str)] = &[
         5,
         include_str!("../migrations/sqlite/0005_published_statistics.sql"),
     ),
+    // 6 and 7 are taken by work on other branches.
+    (
+        8,
+        include_str!("../migrations/sqlite/0008_annual_engagement.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_initial.sql")),
@@ -35,6 +40,11 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         5,
         include_str!("../migrations/postgres/0005_published_statistics.sql"),
+    ),
+    // 6 and 7 are taken by work on other branches.
+    (
+        8,
+        include_str!("../migrations/postgres/0008_annual_engagement.sql"),
     ),
 ];
 
