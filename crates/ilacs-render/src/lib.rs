@@ -58,6 +58,13 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "sef_macros.html",
     "sef_findings.html",
     "sef_plan.html",
+    "aem_region.html",
+    "aem_la.html",
+    "aem_meeting.html",
+    "aem_record.html",
+    "aem_agenda.html",
+    "aem_outcomes.html",
+    "aem_letter.html",
     "sef_sections.html",
     "sef_compare.html",
 ];
