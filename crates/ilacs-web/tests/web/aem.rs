@@ -266,6 +266,8 @@ async fn a_meeting_is_planned_recorded_and_its_letter_issued_once() {
     app.new_browser();
     app.sign_in("dcs.devon").await;
     let dcs = &mut app;
+    let la_page = dcs.get("/local-authorities/E10000008").await;
+    assert!(la_page.body.contains(&format!(r#"href="{DEVON}""#)));
     let list = dcs.get(DEVON).await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(
@@ -360,6 +362,8 @@ async fn peers_other_las_and_anonymous_never_reach_a_letter() {
         );
         let r = app.api(Method::GET, api, None, None).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}: API");
+        let la_page = app.get("/local-authorities/E09000002").await;
+        assert!(!la_page.body.contains(BARKING), "{user}: linked");
         let list = app.get(BARKING).await;
         assert_eq!(list.status, StatusCode::FORBIDDEN, "{user}: list");
         assert!(!list.body.contains("A private letter"));
