@@ -9,7 +9,7 @@ use ilacs_render::exports::{self_evaluation_document as build, AuditLine, SelfEv
 use ilacs_render::Document;
 use ilacs_store::{Store, StoreError};
 
-pub use ilacs_render::exports::ExportFormat;
+pub use ilacs_render::exports::{aem_letter_document, ExportFormat};
 
 pub(crate) fn questions() -> &'static Questions {
     static Q: std::sync::OnceLock<Questions> = std::sync::OnceLock::new();

@@ -6,7 +6,7 @@ use super::pages::meeting_json;
 use super::*;
 use crate::auth::csrf::CsrfToken;
 use crate::error::ApiError;
-use crate::exports::{aem_letter_file_name, ExportFormat};
+use crate::exports::{aem_letter_document, aem_letter_file_name, ExportFormat};
 use crate::routes::api_authority;
 use crate::views::PageFrame;
 use axum::extract::{Path, State};
@@ -14,7 +14,6 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form, Json};
 use ilacs_domain::aem::NewLetter;
-use ilacs_render::exports::aem_letter_document;
 use serde_json::{json, Value};
 
 fn letter_path(la: &LocalAuthority, id: i64) -> String {
