@@ -309,6 +309,24 @@ fn every_role_against_every_record_and_action() {
             "N N N N N N Y N N N N N",
         ),
         (
+            "AEM consistency",
+            Record::AemConsistency,
+            Action::Read,
+            "N N N N N Y Y Y N N N N",
+        ),
+        (
+            "AEM consistency",
+            Record::AemConsistency,
+            Action::Write,
+            "N N N N N N N N N N N N",
+        ),
+        (
+            "AEM consistency",
+            Record::AemConsistency,
+            Action::Decide,
+            "N N N N N N N N N N N N",
+        ),
+        (
             "access log",
             Record::AccessLog { la: &la301 },
             Action::Read,
@@ -464,7 +482,7 @@ fn every_role_against_every_record_and_action() {
     );
     // Every record kind is covered by the table.
     let kinds: std::collections::BTreeSet<_> = rows.iter().map(|r| r.1.kind()).collect();
-    assert_eq!(kinds.len(), 9);
+    assert_eq!(kinds.len(), 10);
 }
 
 #[test]

@@ -65,6 +65,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "aem_agenda.html",
     "aem_outcomes.html",
     "aem_letter.html",
+    "aem_consistency.html",
     "sef_sections.html",
     "sef_compare.html",
 ];

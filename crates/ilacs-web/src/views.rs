@@ -59,6 +59,9 @@ impl PageFrame<'_> {
             if let Scope::Region(region) = s.principal.scope() {
                 nav.push(json!({"href": format!("/regions/{region}/annual-engagement"), "text": "Annual engagement", "current": self.current_nav == "annual-engagement"}));
             }
+            if authorize(Some(&s.principal), Action::Read, &Record::AemConsistency).is_ok() {
+                nav.push(json!({"href": "/annual-engagement/consistency", "text": "AEM consistency", "current": self.current_nav == "aem-consistency"}));
+            }
             json!({
                 "username": s.user.username.as_str(),
                 "display_name": s.user.display_name,

@@ -59,6 +59,9 @@ pub enum Record<'a> {
         /// Issued to the DCS; until then a draft only Ofsted sees.
         issued: bool,
     },
+    /// The regions' meetings compared: figures across every region, for Ofsted's own
+    /// consistency, never naming a letter's content.
+    AemConsistency,
     /// Who read what: the LA's own log.
     AccessLog { la: &'a LaCode },
     /// Every user account in the system.
@@ -87,6 +90,7 @@ impl Record<'_> {
             Record::CaseAudit { .. } => "case_audit",
             Record::AemMeeting { .. } => "aem_meeting",
             Record::AemLetter { .. } => "aem_letter",
+            Record::AemConsistency => "aem_consistency",
             Record::AccessLog { .. } => "access_log",
             Record::SystemUsers => "system_users",
         }
@@ -199,6 +203,7 @@ fn allows(role: Role, scope: &Scope, action: Action, record: &Record<'_>) -> boo
             OfstedNational => action == Read,
             _ => false,
         },
+        Record::AemConsistency => action == Read && matches!(role, OfstedNational | OfstedRegional),
         Record::AccessLog { la } => {
             action == Read && (role == SystemAdmin || (role == LaAdmin && own_la(scope, la)))
         }

@@ -10,18 +10,21 @@
 //! - [`LetterTemplate`]: the letter's first draft filled from the record
 //!   (`data/aem/letter.toml`);
 //! - [`plan_region`]: who in a region is due or overdue, with proposed dates;
+//! - [`consistency_report`]: the regions compared, outliers named;
 //! - [`NewPlan`], [`NewRecord`], [`NewAgenda`], [`NewOutcomes`], [`NewLetter`]: the
 //!   forms, every problem reported at once.
 //!
 //! Who may plan, record, issue and read is [`crate::access::authorize`]'s business
 //! ([`crate::access::Record::AemMeeting`] and [`crate::access::Record::AemLetter`]).
 
+mod consistency;
 mod form;
 mod letter;
 mod meeting;
 mod plan;
 mod rules;
 
+pub use consistency::{consistency_report, ConsistencyReport, Measure, Outlier, RegionFigures};
 pub use form::{
     NewAgenda, NewAgendaItem, NewLaAttendee, NewLetter, NewOfstedAttendee, NewOutcomes, NewPlan,
     NewRecord, NewStep, MAX_LETTER_CHARS, MAX_MINUTES, MAX_TEXT_CHARS,
@@ -32,4 +35,4 @@ pub use meeting::{
     OfstedAttendee, OfstedRole, Outcomes, Remit, SefLink, StepOwner, Venue,
 };
 pub use plan::{plan_region, PlanInput, PlanLine, PlanStatus};
-pub use rules::{AemDataError, AemRules, StandardItem};
+pub use rules::{AemDataError, AemRules, OutlierRules, StandardItem};

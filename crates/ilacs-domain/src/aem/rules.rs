@@ -26,10 +26,21 @@ struct MeetingFile {
     notice_days: u32,
     due_after_months: u32,
     agenda: Vec<StandardItem>,
+    outliers: OutlierRules,
+}
+
+/// How far from the middle region a region must be to be named (`[outliers]`).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutlierRules {
+    pub timing_months: f64,
+    pub length_minutes: f64,
+    pub share: f64,
+    pub min_meetings: usize,
 }
 
 /// The rules of annual engagement meetings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AemRules {
     agenda: Vec<StandardItem>,
     min_ofsted_attendees: usize,
@@ -37,6 +48,7 @@ pub struct AemRules {
     due_after_months: u32,
     letter_due_months: u32,
     interval_months: u32,
+    outliers: OutlierRules,
 }
 
 impl AemRules {
@@ -64,6 +76,7 @@ impl AemRules {
             due_after_months: file.due_after_months,
             letter_due_months: activity.letter_due_months.unwrap_or(1),
             interval_months: activity.interval_months.unwrap_or(12),
+            outliers: file.outliers,
         })
     }
 
@@ -94,6 +107,9 @@ impl AemRules {
     pub fn interval_months(&self) -> u32 {
         self.interval_months
     }
+    pub fn outliers(&self) -> OutlierRules {
+        self.outliers
+    }
 }
 
 #[cfg(test)]
@@ -112,6 +128,7 @@ mod tests {
     #[test]
     fn duplicate_keys_are_refused() {
         let text = "min_ofsted_attendees = 2\nnotice_days = 1\ndue_after_months = 12\n\
+                    [outliers]\ntiming_months = 3\nlength_minutes = 45\nshare = 0.25\nmin_meetings = 3\n\
                     [[agenda]]\nkey = \"a\"\ntitle = \"A\"\n[[agenda]]\nkey = \"a\"\ntitle = \"B\"\n";
         assert!(AemRules::parse(text, &Catalogue::bundled()).is_err());
     }

@@ -121,6 +121,7 @@ pub(crate) fn router(state: AppState) -> Router {
             get(self_evaluation::answer_form).post(self_evaluation::save_answers),
         )
         .route("/regions/{region}/annual-engagement", get(aem::region_plan))
+        .route("/annual-engagement/consistency", get(aem::consistency))
         .route(
             "/local-authorities/{code}/annual-engagement",
             get(aem::la_meetings).post(aem::plan),

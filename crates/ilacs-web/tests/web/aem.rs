@@ -410,3 +410,59 @@ async fn peers_other_las_and_anonymous_never_reach_a_letter() {
         .iter()
         .any(|e| e.entry.record_kind == "aem_letter" && e.entry.username == "dcs.barking"));
 }
+
+#[tokio::test]
+async fn the_consistency_report_compares_regions_and_names_outliers() {
+    let mut app = TestApp::new().await;
+    // London, the South West and the North West hold three meetings each; one LA per
+    // meeting is enough for the report, which counts meetings, not LAs.
+    for (la, minutes) in [("301", 180), ("878", 180), ("340", 60)] {
+        for date in ["2026-06-10", "2026-07-08", "2026-09-15"] {
+            let mut m = Meeting::plan(
+                LaCode::parse(la).unwrap(),
+                d(date),
+                d(date),
+                &AemRules::bundled(),
+            )
+            .unwrap();
+            m.record(
+                Held {
+                    date: d(date),
+                    venue: Venue::La,
+                    minutes,
+                    remit: Remit::SocialCareOnly,
+                    ofsted: vec![],
+                    la: vec![],
+                },
+                d(date),
+            )
+            .unwrap();
+            app.store.create_aem_meeting(&m, "test").await.unwrap();
+        }
+    }
+    let path = "/annual-engagement/consistency";
+    for user in ["dcs.barking", "admin"] {
+        app.new_browser();
+        app.sign_in(user).await;
+        assert_eq!(app.get(path).await.status, StatusCode::FORBIDDEN, "{user}");
+    }
+    app.new_browser();
+    assert_eq!(app.get(path).await.status, StatusCode::SEE_OTHER);
+    for user in ["ofsted.national", "hmi.southwest"] {
+        app.new_browser();
+        app.sign_in(user).await;
+        let page = app.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{user}");
+        assert!(
+            page.body.contains("East Midlands"),
+            "every region is listed"
+        );
+        assert!(
+            page.body.contains(
+                "<strong>North West</strong>: length 60 minutes (middle region 180 minutes)"
+            ),
+            "{}",
+            page.body
+        );
+    }
+}

@@ -3,7 +3,7 @@
 //! LA's leaders read the issued letter. Never published: every read is logged, and a
 //! meeting or letter the viewer may not read is "not found" to them.
 //!
-//! - `pages`: the region's plan, an LA's meetings, one meeting;
+//! - `pages`: the region's plan, an LA's meetings, one meeting, and the regions compared;
 //! - `forms`: planning, recording, the agenda and the outcomes;
 //! - `letter`: the letter's draft, issue and download, and the API.
 
@@ -15,7 +15,7 @@ pub(crate) use forms::{
     agenda_form, outcomes_form, plan, record_form, save_agenda, save_outcomes, save_record,
 };
 pub(crate) use letter::{api_letters, download, issue, letter_page, save_letter};
-pub(crate) use pages::{la_meetings, region_plan, show};
+pub(crate) use pages::{consistency, la_meetings, region_plan, show};
 
 use super::authority;
 use crate::access_log::log_read;

@@ -7,11 +7,14 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use chrono::NaiveDate;
-use ilacs_domain::aem::{plan_region, Meeting, PlanInput, PlanStatus};
+use ilacs_domain::aem::{
+    consistency_report, plan_region, Measure, Meeting, PlanInput, PlanStatus, RegionFigures,
+};
 use ilacs_domain::authority::RegionId;
 use ilacs_domain::calendar::WorkingDayCalendar;
 use ilacs_domain::framework::Catalogue;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
 fn calendar() -> &'static WorkingDayCalendar {
     static C: std::sync::OnceLock<WorkingDayCalendar> = std::sync::OnceLock::new();
@@ -263,6 +266,124 @@ pub(crate) async fn show(
             "path": meeting_path(&la, stored.id),
             "la_path": base(&la),
             "can_write": can_write,
+        }),
+    )?;
+    Ok(html.into_response())
+}
+
+/// A measure's value as the report shows it.
+fn shown(measure: Measure, value: f64) -> String {
+    const MONTHS: [&str; 12] = [
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "January",
+        "February",
+        "March",
+    ];
+    match measure {
+        Measure::Timing => MONTHS[(value.round() as usize).min(11)].to_string(),
+        Measure::Length => format!("{value:.0} minutes"),
+        _ => format!("{:.0}%", value * 100.0),
+    }
+}
+
+/// The 8 regions compared on their meetings of the last 12 months, outliers named.
+pub(crate) async fn consistency(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Extension(csrf): Extension<CsrfToken>,
+) -> Result<Response, PageError> {
+    let path = "/annual-engagement/consistency";
+    authorize(viewer.principal(), Action::Read, &Record::AemConsistency)
+        .map_err(|d| PageError::denied(d, path))?;
+    log_read(
+        &state,
+        &viewer,
+        &Record::AemConsistency,
+        "aem/consistency",
+        None,
+    )
+    .await?;
+    let today = state.today();
+    let from = today
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(today)
+        .succ_opt()
+        .unwrap_or(today);
+    let regions = state.store.regions().await?;
+    let names: HashMap<&RegionId, &str> =
+        regions.iter().map(|r| (&r.id, r.name.as_str())).collect();
+    let meetings: Vec<(RegionId, Meeting)> = state
+        .store
+        .aem_meetings_for_region(None)
+        .await?
+        .into_iter()
+        .map(|m| (m.region, m.meeting))
+        .collect();
+    let ids: Vec<RegionId> = regions.iter().map(|r| r.id.clone()).collect();
+    let report = consistency_report(&ids, &meetings, from, today, rules(), today);
+    let name = |id: &RegionId| names.get(id).copied().unwrap_or(id.as_str()).to_string();
+    let cell = |line: &RegionFigures, measure: Measure, value: Option<f64>| {
+        let outlier = report
+            .outliers
+            .iter()
+            .any(|o| o.region == line.region && o.measure == measure);
+        json!({"text": value.map(|v| shown(measure, v)).unwrap_or_else(|| "–".into()), "outlier": outlier})
+    };
+    let rows: Vec<Value> = report
+        .regions
+        .iter()
+        .map(|l| {
+            json!({
+                "region": name(&l.region),
+                "meetings": l.meetings,
+                "by_quarter": l.by_quarter,
+                "timing": cell(l, Measure::Timing, l.median_month),
+                "length": cell(l, Measure::Length, l.median_minutes),
+                "remit": cell(l, Measure::Remit, l.with_education_share),
+                "seniority": cell(l, Measure::Seniority, l.regional_director_share),
+                "attendees": l.mean_ofsted_attendees.map(|v| format!("{v:.1}")),
+                "online": cell(l, Measure::Venue, l.online_share),
+                "la_venue": l.la_share.map(|v| shown(Measure::Venue, v)),
+                "office": l.ofsted_office_share.map(|v| shown(Measure::Venue, v)),
+                "on_time": cell(l, Measure::LettersOnTime, l.letters_on_time_share),
+                "followed_up": cell(l, Measure::StepsFollowedUp, l.steps_followed_up_share),
+            })
+        })
+        .collect();
+    let outliers: Vec<Value> = report
+        .outliers
+        .iter()
+        .map(|o| {
+            json!({
+                "region": name(&o.region),
+                "measure": o.measure.label(),
+                "value": shown(o.measure, o.value),
+                "middle": shown(o.measure, o.middle),
+            })
+        })
+        .collect();
+    let html = PageFrame {
+        viewer: &viewer,
+        csrf: &csrf,
+        current_nav: "annual-engagement",
+    }
+    .render(
+        "aem_consistency.html",
+        "Annual engagement meetings across the regions",
+        json!({
+            "from": iso(report.from),
+            "to": iso(report.to),
+            "rows": rows,
+            "outliers": outliers,
+            "min_meetings": rules().outliers().min_meetings,
         }),
     )?;
     Ok(html.into_response())
