@@ -29,6 +29,7 @@ macro_rules! string_newtype_conversions {
 }
 
 pub mod access;
+pub mod aem;
 pub mod audit;
 pub mod authority;
 pub mod calendar;

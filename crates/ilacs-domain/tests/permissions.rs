@@ -292,22 +292,80 @@ fn every_role_against_every_record_and_action() {
             "Y Y N N N N N N N N N N",
         ),
         (
-            "AEM letter",
+            "AEM meeting",
+            Record::AemMeeting {
+                la: &la301,
+                region: &london,
+            },
+            Action::Read,
+            "N N N N N Y Y N N N N N",
+        ),
+        (
+            "AEM meeting",
+            Record::AemMeeting {
+                la: &la301,
+                region: &london,
+            },
+            Action::Write,
+            "N N N N N N Y N N N N N",
+        ),
+        (
+            "AEM letter, draft",
             Record::AemLetter {
                 la: &la301,
                 region: &london,
+                issued: false,
+            },
+            Action::Read,
+            "N N N N N Y Y N N N N N",
+        ),
+        (
+            "AEM letter, draft",
+            Record::AemLetter {
+                la: &la301,
+                region: &london,
+                issued: false,
+            },
+            Action::Write,
+            "N N N N N N Y N N N N N",
+        ),
+        (
+            "AEM letter, issued",
+            Record::AemLetter {
+                la: &la301,
+                region: &london,
+                issued: true,
             },
             Action::Read,
             "Y N N N N Y Y N N N N N",
         ),
         (
-            "AEM letter",
+            "AEM letter, issued",
             Record::AemLetter {
                 la: &la301,
                 region: &london,
+                issued: true,
             },
             Action::Write,
-            "N N N N N Y Y N N N N N",
+            "N N N N N N Y N N N N N",
+        ),
+        (
+            "AEM consistency",
+            Record::AemConsistency,
+            Action::Read,
+            "N N N N N Y Y Y N N N N",
+        ),
+        (
+            "AEM consistency",
+            Record::AemConsistency,
+            Action::Write,
+            "N N N N N N N N N N N N",
+        ),
+        (
+            "AEM consistency",
+            Record::AemConsistency,
+            Action::Decide,
+            "N N N N N N N N N N N N",
         ),
         (
             "access log",
@@ -403,6 +461,15 @@ fn every_role_against_every_record_and_action() {
             "N N N N N N N N N N N N",
         ),
         (
+            "AEM meeting",
+            Record::AemMeeting {
+                la: &la301,
+                region: &london,
+            },
+            Action::Decide,
+            "N N N N N N N N N N N N",
+        ),
+        (
             "learning action, notice",
             learning(true),
             Action::Decide,
@@ -415,10 +482,21 @@ fn every_role_against_every_record_and_action() {
             "N N N N N N N N N N N N",
         ),
         (
-            "AEM letter",
+            "AEM letter, draft",
             Record::AemLetter {
                 la: &la301,
                 region: &london,
+                issued: false,
+            },
+            Action::Decide,
+            "N N N N N N N N N N N N",
+        ),
+        (
+            "AEM letter, issued",
+            Record::AemLetter {
+                la: &la301,
+                region: &london,
+                issued: true,
             },
             Action::Decide,
             "N N N N N N N N N N N N",
@@ -463,7 +541,7 @@ fn every_role_against_every_record_and_action() {
     );
     // Every record kind is covered by the table.
     let kinds: std::collections::BTreeSet<_> = rows.iter().map(|r| r.1.kind()).collect();
-    assert_eq!(kinds.len(), 10);
+    assert_eq!(kinds.len(), 12);
 }
 
 #[test]
@@ -507,7 +585,15 @@ fn restricted_records_are_the_ones_logged() {
     assert!(!Record::PublishedOutcomes.is_restricted());
     assert!(Record::LaUsers { la: &la301 }.is_restricted());
     assert!(Record::AuditProgramme { la: &la301 }.is_restricted());
-    assert!(Record::AemLetter {
+    for issued in [false, true] {
+        assert!(Record::AemLetter {
+            la: &la301,
+            region: &london,
+            issued
+        }
+        .is_restricted());
+    }
+    assert!(Record::AemMeeting {
         la: &la301,
         region: &london
     }

@@ -12,13 +12,14 @@ pub use ilacs_domain::reference::ReferenceData;
 pub use records::{
     AccessEntry, Change, ConfirmedProgramme, Counts, ImportSummary, LaOverview, NewAccessEntry,
     NewApiToken, NewCaseAudit, NewUser, ProgrammeInputs, PublishedImport, PublishedSummary,
-    SefSummary, SharedSef, StoredAudit, StoredLearningAction, StoredSef, UserRecord,
+    SefSummary, SharedSef, StoredAudit, StoredLearningAction, StoredMeeting, StoredSef, UserRecord,
 };
 pub use sql::SqlStore;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use ilacs_domain::access::{Role, SefStage};
+use ilacs_domain::aem::Meeting;
 use ilacs_domain::audit::{
     Audit, AuditLogEntry, AuditMonth, LearningAction, OpenCase, ProgrammeAuditor, ProgrammeItem,
 };
@@ -308,6 +309,54 @@ pub trait Store: Send + Sync {
 
     /// The latest import of published statistics, if there has been one.
     async fn last_published_import(&self) -> Result<Option<PublishedImport>, StoreError>;
+
+    // Annual engagement meetings -----------------------------------------------------
+
+    /// Records a meeting (planned, or already held), at row_version 1. A meeting for an
+    /// LA not known is [`StoreError::Invalid`].
+    async fn create_aem_meeting(
+        &self,
+        meeting: &Meeting,
+        actor: &str,
+    ) -> Result<StoredMeeting, StoreError>;
+
+    /// One meeting by its id.
+    async fn aem_meeting(&self, id: i64) -> Result<Option<StoredMeeting>, StoreError>;
+
+    /// An LA's meetings, newest first.
+    async fn aem_meetings_for_la(&self, la: &LaCode) -> Result<Vec<StoredMeeting>, StoreError>;
+
+    /// The meetings of a region's LAs (`None`: every region), by LA name, then newest
+    /// first.
+    async fn aem_meetings_for_region(
+        &self,
+        region: Option<&RegionId>,
+    ) -> Result<Vec<StoredMeeting>, StoreError>;
+
+    /// Replaces a meeting if its row_version is still `expected_row_version`; otherwise
+    /// [`StoreError::Conflict`] saying who changed it and when. A meeting moved to
+    /// another LA, or a change to an issued letter, is [`StoreError::Invalid`]. A
+    /// meeting not stored is [`StoreError::NotFound`].
+    async fn save_aem_meeting(
+        &self,
+        id: i64,
+        meeting: &Meeting,
+        expected_row_version: i64,
+        actor: &str,
+    ) -> Result<StoredMeeting, StoreError>;
+
+    /// Issues a meeting's drafted letter on `on` by `by`, in one transaction that reads
+    /// the letter as stored: a letter already issued, or not drafted, is
+    /// [`StoreError::Invalid`] (so two people issuing at once issue it once); a stale
+    /// `expected_row_version` (the draft changed since it was read) is
+    /// [`StoreError::Conflict`].
+    async fn issue_aem_letter(
+        &self,
+        id: i64,
+        expected_row_version: i64,
+        on: NaiveDate,
+        by: &Username,
+    ) -> Result<StoredMeeting, StoreError>;
 }
 
 /// Opens the store a URL names: `sqlite://PATH` (created if missing) or

@@ -25,6 +25,10 @@ const SQLITE: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/sqlite/0007_audit_programme.sql"),
     ),
+    (
+        8,
+        include_str!("../migrations/sqlite/0008_annual_engagement.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_initial.sql")),
@@ -51,6 +55,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         7,
         include_str!("../migrations/postgres/0007_audit_programme.sql"),
+    ),
+    (
+        8,
+        include_str!("../migrations/postgres/0008_annual_engagement.sql"),
     ),
 ];
 

@@ -1,6 +1,7 @@
 //! The records the store reads and writes, beyond the domain's own types.
 
 use ilacs_domain::access::{Role, SefStage};
+use ilacs_domain::aem::Meeting;
 use ilacs_domain::audit::{
     Audit, AuditMonth, LearningAction, OpenCase, ProgrammeAuditor, ProgrammeItem,
 };
@@ -246,4 +247,17 @@ pub struct ConfirmedProgramme {
     /// By auditor, then child.
     pub items: Vec<ProgrammeItem>,
     pub confirmed: Change,
+}
+
+/// An annual engagement meeting as stored, with its LA's name and region for lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMeeting {
+    pub id: i64,
+    pub meeting: Meeting,
+    pub la_name: String,
+    pub region: RegionId,
+    pub row_version: i64,
+    pub created_by: String,
+    pub updated_at: i64,
+    pub updated_by: String,
 }

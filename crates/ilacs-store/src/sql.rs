@@ -3,6 +3,7 @@
 //! CONFLICT`, `RETURNING`), values are text, integers and 0/1 flags, and only the
 //! migrations, connection set-up and how a write locks what it checks differ.
 
+mod aem;
 mod audit_programme;
 mod learning;
 mod published;
@@ -12,12 +13,13 @@ use crate::migrations::migrate;
 use crate::records::{
     AccessEntry, ConfirmedProgramme, ImportSummary, LaOverview, NewAccessEntry, NewApiToken,
     NewCaseAudit, NewUser, ProgrammeInputs, PublishedImport, PublishedSummary, SefSummary,
-    SharedSef, StoredAudit, StoredLearningAction, StoredSef, UserRecord,
+    SharedSef, StoredAudit, StoredLearningAction, StoredMeeting, StoredSef, UserRecord,
 };
 use crate::{Store, StoreError};
 use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate};
 use ilacs_domain::access::{Role, SefStage};
+use ilacs_domain::aem::Meeting;
 use ilacs_domain::audit::{
     Audit, AuditLogEntry, AuditMonth, AuditTemplate, AuditTemplates, FieldErrors, LearningAction,
     ModerationPair, NewAudit, OpenCase, ProgrammeAuditor, ProgrammeItem, TemplateKey,
@@ -1311,6 +1313,50 @@ impl Store for SqlStore {
 
     async fn last_published_import(&self) -> Result<Option<PublishedImport>, StoreError> {
         self.last_published().await
+    }
+
+    async fn create_aem_meeting(
+        &self,
+        meeting: &Meeting,
+        actor: &str,
+    ) -> Result<StoredMeeting, StoreError> {
+        self.create_meeting(meeting, actor).await
+    }
+
+    async fn aem_meeting(&self, id: i64) -> Result<Option<StoredMeeting>, StoreError> {
+        self.meeting(id).await
+    }
+
+    async fn aem_meetings_for_la(&self, la: &LaCode) -> Result<Vec<StoredMeeting>, StoreError> {
+        self.meetings_for_la(la).await
+    }
+
+    async fn aem_meetings_for_region(
+        &self,
+        region: Option<&RegionId>,
+    ) -> Result<Vec<StoredMeeting>, StoreError> {
+        self.meetings_for_region(region).await
+    }
+
+    async fn save_aem_meeting(
+        &self,
+        id: i64,
+        meeting: &Meeting,
+        expected_row_version: i64,
+        actor: &str,
+    ) -> Result<StoredMeeting, StoreError> {
+        self.replace_meeting(id, expected_row_version, actor, |_| Ok(meeting.clone()))
+            .await
+    }
+
+    async fn issue_aem_letter(
+        &self,
+        id: i64,
+        expected_row_version: i64,
+        on: NaiveDate,
+        by: &Username,
+    ) -> Result<StoredMeeting, StoreError> {
+        self.issue_letter(id, expected_row_version, on, by).await
     }
 }
 

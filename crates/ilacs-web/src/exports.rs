@@ -2,13 +2,14 @@
 //! `export` command so both give the same file. Callers check permissions first.
 
 use chrono::NaiveDate;
+use ilacs_domain::aem::Meeting;
 use ilacs_domain::authority::LocalAuthority;
 use ilacs_domain::self_evaluation::{Citation, Questions, SelfEvaluation};
 use ilacs_render::exports::{self_evaluation_document as build, AuditLine, SelfEvaluationExport};
 use ilacs_render::Document;
 use ilacs_store::{Store, StoreError};
 
-pub use ilacs_render::exports::ExportFormat;
+pub use ilacs_render::exports::{aem_letter_document, ExportFormat};
 
 pub(crate) fn questions() -> &'static Questions {
     static Q: std::sync::OnceLock<Questions> = std::sync::OnceLock::new();
@@ -62,19 +63,28 @@ pub async fn self_evaluation_document(
     }))
 }
 
+/// An LA's name as a file name part: `barking-and-dagenham`.
+fn slug(la: &LocalAuthority) -> String {
+    la.name
+        .to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A file name for a letter: `devon-aem-letter-2026-11-03.pdf`.
+pub fn aem_letter_file_name(la: &LocalAuthority, meeting: &Meeting) -> String {
+    format!("{}-aem-letter-{}.pdf", slug(la), meeting.date())
+}
+
 /// A file name for a download: `barking-and-dagenham-self-evaluation-2026-27-v1.pdf`.
 pub fn self_evaluation_file_name(
     la: &LocalAuthority,
     sef: &SelfEvaluation,
     format: ExportFormat,
 ) -> String {
-    let slug: String = la
-        .name
-        .to_lowercase()
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
+    let slug = slug(la);
     format!(
         "{slug}-self-evaluation-{}-v{}.{}",
         sef.year().label(),

@@ -50,9 +50,20 @@ impl PageFrame<'_> {
                 if may(sef) {
                     nav.push(json!({"href": format!("/local-authorities/{la}/self-evaluation"), "text": "Self-evaluation", "current": self.current_nav == "self-evaluation"}));
                 }
+                let letter = Record::AemLetter { la, region, issued: true };
+                if may(letter) {
+                    nav.push(json!({"href": format!("/local-authorities/{la}/annual-engagement"), "text": "Annual engagement", "current": self.current_nav == "annual-engagement"}));
+                }
                 if may(Record::LaUsers { la }) {
                     nav.push(json!({"href": format!("/local-authorities/{la}/users"), "text": "Users", "current": self.current_nav == "users"}));
                 }
+            }
+            // Ofsted's regional teams plan their region's meetings.
+            if let Scope::Region(region) = s.principal.scope() {
+                nav.push(json!({"href": format!("/regions/{region}/annual-engagement"), "text": "Annual engagement", "current": self.current_nav == "annual-engagement"}));
+            }
+            if authorize(Some(&s.principal), Action::Read, &Record::AemConsistency).is_ok() {
+                nav.push(json!({"href": "/annual-engagement/consistency", "text": "AEM consistency", "current": self.current_nav == "aem-consistency"}));
             }
             json!({
                 "username": s.user.username.as_str(),

@@ -95,6 +95,20 @@ pub enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The issued letter of an LA's annual engagement meeting, as a tagged PDF. Never
+    /// published: keep the file to the LA and Ofsted. Written whole or not at all.
+    AemLetter {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The LA: a three-digit or area code.
+        #[arg(long)]
+        la: String,
+        /// The calendar year of the meeting; the latest issued letter if not given.
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -57,11 +57,22 @@ pub enum Record<'a> {
     /// The LA's monthly audit programme and the lists it is planned from (open cases and
     /// auditors): names children, so child-level, and the LA's own business only.
     AuditProgramme { la: &'a LaCode },
-    /// Annual engagement meeting letters: never published.
-    AemLetter {
+    /// An annual engagement meeting as Ofsted records it: plan, attendees, agenda and
+    /// notes. Ofsted's working record: the LA sees what the letter tells it.
+    AemMeeting {
         la: &'a LaCode,
         region: &'a RegionId,
     },
+    /// The meeting's letter to the DCS, with the outcomes it reports: never published.
+    AemLetter {
+        la: &'a LaCode,
+        region: &'a RegionId,
+        /// Issued to the DCS; until then a draft only Ofsted sees.
+        issued: bool,
+    },
+    /// The regions' meetings compared: figures across every region, for Ofsted's own
+    /// consistency, never naming a letter's content.
+    AemConsistency,
     /// Who read what: the LA's own log.
     AccessLog { la: &'a LaCode },
     /// Every user account in the system.
@@ -90,7 +101,9 @@ impl Record<'_> {
             Record::CaseAudit { .. } => "case_audit",
             Record::LearningAction { .. } => "learning_action",
             Record::AuditProgramme { .. } => "audit_programme",
+            Record::AemMeeting { .. } => "aem_meeting",
             Record::AemLetter { .. } => "aem_letter",
+            Record::AemConsistency => "aem_consistency",
             Record::AccessLog { .. } => "access_log",
             Record::SystemUsers => "system_users",
         }
@@ -214,12 +227,21 @@ fn allows(role: Role, scope: &Scope, action: Action, record: &Record<'_>) -> boo
             LaAuditor => action == Read && own_la(scope, la),
             _ => false,
         },
-        Record::AemLetter { la, region } => match role {
-            LaAdmin => action == Read && own_la(scope, la),
+        // The region's Ofsted team plans, records and writes; national Ofsted reads
+        // every region's to keep them consistent; the LA's leaders read only the letter
+        // as issued to them.
+        Record::AemMeeting { region, .. } => match role {
             OfstedRegional => own_region(scope, region),
-            OfstedNational => true,
+            OfstedNational => action == Read,
             _ => false,
         },
+        Record::AemLetter { la, region, issued } => match role {
+            LaAdmin => action == Read && issued && own_la(scope, la),
+            OfstedRegional => own_region(scope, region),
+            OfstedNational => action == Read,
+            _ => false,
+        },
+        Record::AemConsistency => action == Read && matches!(role, OfstedNational | OfstedRegional),
         Record::AccessLog { la } => {
             action == Read && (role == SystemAdmin || (role == LaAdmin && own_la(scope, la)))
         }

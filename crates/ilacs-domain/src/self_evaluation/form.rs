@@ -16,21 +16,25 @@ use std::fmt;
 /// audit form's, so the web layer shows both alike.
 pub type FormErrors = crate::audit::FieldErrors;
 
-/// Collects problems under a field prefix.
+/// Collects problems under a field prefix (shared with the meeting forms).
 #[derive(Default)]
-struct Problems(Vec<FieldError>);
+pub(crate) struct Problems(Vec<FieldError>);
 
 impl Problems {
-    fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.0.push(FieldError {
             field: field.into(),
             message: message.into(),
         });
     }
-    fn take<T, E: fmt::Display>(&mut self, field: String, result: Result<T, E>) -> Option<T> {
+    pub(crate) fn take<T, E: fmt::Display>(
+        &mut self,
+        field: String,
+        result: Result<T, E>,
+    ) -> Option<T> {
         result.map_err(|e| self.add(field, e.to_string())).ok()
     }
-    fn finish<T>(self, value: Option<T>) -> Result<T, FormErrors> {
+    pub(crate) fn finish<T>(self, value: Option<T>) -> Result<T, FormErrors> {
         match value {
             Some(v) if self.0.is_empty() => Ok(v),
             _ => Err(FormErrors::new(self.0)),

@@ -49,6 +49,7 @@ pub use evidence::{
     parse_quarter, AuditSet, Citation, CitationKind, ContentError, Evidence, EvidenceKind,
     Paragraph, MAX_LABEL_CHARS,
 };
+pub(crate) use form::Problems;
 pub use form::{parse_answer, FormErrors, NewCitation, NewParagraph, NewPlanAction};
 pub use guide::{Question, QuestionText, Questions, SefDataError, Structure, CONTEXT_KEY};
 pub use ids::{

@@ -1,7 +1,9 @@
 //! The system's records as [`crate::document::Document`]s, ready for any writer.
 
+mod aem_letter;
 mod self_evaluation;
 
+pub use aem_letter::aem_letter_document;
 pub use self_evaluation::{self_evaluation_document, AuditLine, SelfEvaluationExport};
 
 use crate::document::{to_docx, to_html, to_pdf, Document, DocumentError};

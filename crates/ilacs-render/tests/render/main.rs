@@ -1,5 +1,6 @@
 //! The document writers: DOCX, tagged PDF and HTML, each read back with a real parser.
 
+mod aem_letter;
 mod docx;
 mod fuzz;
 mod html;

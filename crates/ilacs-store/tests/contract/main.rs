@@ -4,6 +4,7 @@
 //! databases; each test gets a fresh database. Without it they are skipped with a
 //! message, unless `ILACS_REQUIRE_POSTGRES=1` (the test script sets it), when they fail.
 
+mod aem;
 mod audit_programme;
 mod audits;
 mod learning;

@@ -417,6 +417,17 @@ pub(crate) async fn show(
         &Record::LaUsers { la: &la.la_code },
     )
     .is_ok();
+    // The LA's leaders and Ofsted: unpublished letters are never linked for others.
+    let can_read_aem = authorize(
+        viewer.principal(),
+        Action::Read,
+        &Record::AemLetter {
+            la: &la.la_code,
+            region: &la.region,
+            issued: true,
+        },
+    )
+    .is_ok();
 
     PageFrame {
         viewer: &viewer,
@@ -449,6 +460,7 @@ pub(crate) async fn show(
             "next": next,
             "self_evaluation": self_evaluation,
             "can_manage_users": can_manage_users,
+            "can_read_aem": can_read_aem,
         }),
     )
 }

@@ -1,5 +1,6 @@
 //! The routes, by area.
 
+mod aem;
 mod api;
 mod audits;
 mod home;
@@ -11,7 +12,7 @@ mod users;
 
 use crate::assets;
 use crate::auth::{csrf, session};
-use crate::error::PageError;
+use crate::error::{ApiError, PageError};
 use crate::state::AppState;
 use axum::http::{header, HeaderValue};
 use axum::middleware;
@@ -147,6 +148,40 @@ pub(crate) fn router(state: AppState) -> Router {
             "/local-authorities/{code}/self-evaluation/{year}/{version}/sections/{key}",
             get(self_evaluation::answer_form).post(self_evaluation::save_answers),
         )
+        .route("/regions/{region}/annual-engagement", get(aem::region_plan))
+        .route("/annual-engagement/consistency", get(aem::consistency))
+        .route(
+            "/local-authorities/{code}/annual-engagement",
+            get(aem::la_meetings).post(aem::plan),
+        )
+        .route(
+            "/local-authorities/{code}/annual-engagement/{id}",
+            get(aem::show),
+        )
+        .route(
+            "/local-authorities/{code}/annual-engagement/{id}/record",
+            get(aem::record_form).post(aem::save_record),
+        )
+        .route(
+            "/local-authorities/{code}/annual-engagement/{id}/agenda",
+            get(aem::agenda_form).post(aem::save_agenda),
+        )
+        .route(
+            "/local-authorities/{code}/annual-engagement/{id}/outcomes",
+            get(aem::outcomes_form).post(aem::save_outcomes),
+        )
+        .route(
+            "/local-authorities/{code}/annual-engagement/{id}/letter",
+            get(aem::letter_page).post(aem::save_letter),
+        )
+        .route(
+            "/local-authorities/{code}/annual-engagement/{id}/letter/issue",
+            axum::routing::post(aem::issue),
+        )
+        .route(
+            "/local-authorities/{code}/annual-engagement/{id}/letter.pdf",
+            get(aem::download),
+        )
         .fallback(not_found)
         // Layers run bottom-up: the session is known before the CSRF check binds to it.
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
@@ -161,6 +196,10 @@ pub(crate) fn router(state: AppState) -> Router {
         .route(
             "/api/v1/local-authorities/{code}/indicators",
             get(indicators::api_indicators),
+        )
+        .route(
+            "/api/v1/local-authorities/{code}/aem-letters",
+            get(aem::api_letters),
         )
         .route(
             "/api/v1/local-authorities/{code}/audits",
@@ -188,6 +227,20 @@ pub(crate) async fn authority(state: &AppState, code: &str) -> Result<LocalAutho
         .local_authority(&reference)
         .await?
         .ok_or(PageError::NotFound)
+}
+
+/// The LA an API path names; an unknown code is the API's 404.
+pub(crate) async fn api_authority(
+    state: &AppState,
+    code: &str,
+) -> Result<LocalAuthority, ApiError> {
+    let reference = AuthorityRef::parse(code)
+        .map_err(|_| ApiError::BadRequest(format!("'{code}' is not an LA code")))?;
+    state
+        .store
+        .local_authority(&reference)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no local authority has the code '{code}'")))
 }
 
 async fn not_found() -> PageError {

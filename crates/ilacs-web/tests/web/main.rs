@@ -1,6 +1,7 @@
 //! The web service's integration tests: the real application over a SQLite store
 //! holding the real reference data, driven request by request.
 
+mod aem;
 mod api;
 mod audit_programme;
 mod audits;

@@ -4,7 +4,7 @@ use super::find_la;
 use crate::cli::ExportCommand;
 use anyhow::{bail, Context};
 use ilacs_domain::self_evaluation::FinancialYear;
-use ilacs_web::exports::{self_evaluation_document, ExportFormat};
+use ilacs_web::exports::{aem_letter_document, self_evaluation_document, ExportFormat};
 use std::io::Write;
 use std::path::Path;
 
@@ -57,6 +57,54 @@ pub async fn run(what: ExportCommand) -> anyhow::Result<()> {
                 la.name,
                 year.label(),
                 stored.sef.version()
+            );
+            Ok(())
+        }
+        ExportCommand::AemLetter {
+            database,
+            la,
+            year,
+            out,
+        } => {
+            let store = ilacs_store::open(&database.database).await?;
+            let la = find_la(store.as_ref(), &la).await?;
+            let meetings = store.aem_meetings_for_la(&la.la_code).await?;
+            // Newest first: the latest issued letter of the year asked for, if any.
+            let issued = meetings
+                .iter()
+                .filter(|m| m.meeting.is_issued())
+                .find(|m| year.is_none_or(|y| m.meeting.year() == y));
+            let Some(stored) = issued else {
+                let drafts = meetings
+                    .iter()
+                    .filter(|m| year.is_none_or(|y| m.meeting.year() == y))
+                    .any(|m| m.meeting.letter().is_some());
+                let when = year.map(|y| format!(" for {y}")).unwrap_or_default();
+                if drafts {
+                    bail!(
+                        "{}'s annual engagement meeting letter{when} has not been issued yet: \
+                         only issued letters are exported",
+                        la.name
+                    );
+                }
+                bail!(
+                    "{} has no issued annual engagement meeting letter{when}",
+                    la.name
+                );
+            };
+            let document = aem_letter_document(&la.name, &stored.meeting)
+                .context("the meeting has no letter")?;
+            let bytes = ExportFormat::Pdf
+                .write(&document)
+                .context("could not write the document")?;
+            write_whole(&out, &bytes)?;
+            println!(
+                "Wrote {} ({} bytes): {}'s annual engagement meeting letter of {} (not for \
+                 publication).",
+                out.display(),
+                bytes.len(),
+                la.name,
+                stored.meeting.date().format("%-d %B %Y")
             );
             Ok(())
         }

@@ -455,6 +455,90 @@ fn a_self_evaluation_exports_as_word_pdf_and_html_whole_or_not_at_all() {
     assert!(leftovers.is_empty(), "no partial files are left behind");
 }
 
+/// Stores Devon's meetings straight in the store: one in 2025 with an issued letter,
+/// one in 2026 with a draft only.
+fn devon_meetings(db: &Db) {
+    use chrono::NaiveDate;
+    use ilacs_domain::aem::{AemRules, Held, Meeting, Remit, Venue};
+    use ilacs_domain::authority::LaCode;
+    use ilacs_domain::user::Username;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = ilacs_store::open(&db.url).await.unwrap();
+        for (date, issue) in [("2025-10-14", true), ("2026-10-13", false)] {
+            let day = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+            let mut m = Meeting::plan(
+                LaCode::parse("878").unwrap(),
+                day,
+                day,
+                &AemRules::bundled(),
+            )
+            .unwrap();
+            m.record(
+                Held {
+                    date: day,
+                    venue: Venue::La,
+                    minutes: 180,
+                    remit: Remit::SocialCareOnly,
+                    ofsted: vec![],
+                    la: vec![],
+                },
+                day,
+            )
+            .unwrap();
+            m.draft_letter(
+                "Annual engagement meeting with Devon".into(),
+                format!("Dear Director\n\nOur meeting of {date}."),
+            )
+            .unwrap();
+            if issue {
+                m.issue_letter(day, Username::parse("hmi.southwest").unwrap())
+                    .unwrap();
+            }
+            store.create_aem_meeting(&m, "hmi.southwest").await.unwrap();
+        }
+    });
+}
+
+#[test]
+fn an_issued_aem_letter_exports_as_a_tagged_pdf() {
+    let db = Db::new();
+    db.ilacs(&["import", "reference"]).ok();
+    let out = |name: &str| db.dir.path().join(name);
+    let export = |file: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "export",
+            "aem-letter",
+            "--la",
+            "878",
+            "--out",
+            path_arg(file),
+        ];
+        args.extend_from_slice(extra);
+        db.ilacs(&args)
+    };
+    export(&out("none.pdf"), &[])
+        .fails_saying(&["Devon has no issued annual engagement meeting letter"]);
+    devon_meetings(&db);
+    let run = export(&out("letter.pdf"), &[]).ok();
+    assert!(
+        run.stdout
+            .contains("Devon's annual engagement meeting letter of 14 October 2025"),
+        "{run}"
+    );
+    assert!(std::fs::read(out("letter.pdf"))
+        .unwrap()
+        .starts_with(b"%PDF-"));
+    export(&out("2025.pdf"), &["--year", "2025"]).ok();
+    export(&out("2026.pdf"), &["--year", "2026"])
+        .fails_saying(&["for 2026 has not been issued yet"]);
+    export(&out("2024.pdf"), &["--year", "2024"])
+        .fails_saying(&["no issued annual engagement meeting letter for 2024"]);
+    for name in ["none.pdf", "2026.pdf", "2024.pdf"] {
+        assert!(!out(name).exists(), "{name} should not be written");
+    }
+}
+
 /// The DfE files kept in the repository (the program ships the same).
 const PUBLISHED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/published");
 

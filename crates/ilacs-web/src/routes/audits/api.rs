@@ -4,6 +4,7 @@ use super::*;
 use crate::access_log::log_read;
 use crate::auth::session::Viewer;
 use crate::error::ApiError;
+use crate::routes::api_authority;
 use crate::state::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
@@ -12,22 +13,11 @@ use axum::{Extension, Json};
 use chrono::NaiveDate;
 use ilacs_domain::access::{authorize, Action};
 use ilacs_domain::audit::{NewAudit, TemplateKey};
-use ilacs_domain::authority::{AuthorityRef, LocalAuthority};
 use ilacs_store::{NewCaseAudit, StoreError, StoredAudit};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 // The JSON API: an LA's case management system loads audits with an API token --------
-
-async fn api_authority(state: &AppState, code: &str) -> Result<LocalAuthority, ApiError> {
-    let reference = AuthorityRef::parse(code)
-        .map_err(|_| ApiError::BadRequest(format!("'{code}' is not an LA code")))?;
-    state
-        .store
-        .local_authority(&reference)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no local authority has the code '{code}'")))
-}
 
 fn audit_json(a: &StoredAudit) -> Value {
     json!({

@@ -2,6 +2,7 @@
 //! year of Devon's case audits ([`audits`]) and its 2025-26 self-evaluation, shared with
 //! Ofsted ([`self_evaluation`]).
 
+mod aem;
 mod audits;
 mod learning;
 mod programme;
@@ -137,8 +138,9 @@ const DEMO_USERS: &[DemoUser] = &[
 
 /// Loads the shipped reference data and DfE's published statistics, creates (or resets) the demo users with one fresh
 /// password, which it returns, records Devon's year of case audits if Devon has none,
-/// its audit programme unless this month's is confirmed, and its 2025-26
-/// self-evaluation if it has no self-evaluation.
+/// its audit programme unless this month's is confirmed, its 2025-26 self-evaluation if
+/// it has no self-evaluation, and a year of annual engagement meetings in the South West
+/// (Devon's among them) if the region has none.
 pub async fn prepare(store: &dyn Store) -> anyhow::Result<String> {
     let (data, source) = crate::reference::load(None, None)?;
     let summary = store
@@ -194,6 +196,7 @@ pub async fn prepare(store: &dyn Store) -> anyhow::Result<String> {
     println!("{}", learning::ensure(store, today).await?);
     println!("{}", programme::ensure(store, today).await?);
     println!("{}", self_evaluation::ensure(store).await?);
+    println!("{}", aem::ensure(store, today).await?);
     Ok(password)
 }
 
