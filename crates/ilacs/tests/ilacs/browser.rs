@@ -174,6 +174,19 @@ async fn journey(b: Browser, password: String) {
         "#days-since should count about {expected} days since 10 July 2023: {days:?}"
     );
 
+    // DfE's published indicators against England, the region and the neighbours.
+    let indicators = b.table_rows("#indicators-latest").await;
+    let rereferrals = indicators
+        .iter()
+        .find(|r| r[0] == "Re-referrals within 12 months")
+        .unwrap_or_else(|| panic!("re-referrals should be listed: {indicators:?}"));
+    assert_eq!(
+        rereferrals[1..5],
+        ["2025", "21.8%", "22.6%", "19.4%"][..],
+        "Barking and Dagenham's published re-referral rate against England and London: {rereferrals:?}"
+    );
+    assert!(indicators.len() >= 13, "{indicators:?}");
+
     let neighbours = b.texts("#neighbours tbody th").await;
     assert_eq!(
         neighbours.first().map(String::as_str),

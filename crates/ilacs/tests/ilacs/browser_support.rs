@@ -416,3 +416,49 @@ impl Browser {
         rows
     }
 }
+
+/// What a download link on the page gave: its status, type, first five bytes (as
+/// characters) and size.
+#[derive(Debug)]
+pub struct Download {
+    pub status: u64,
+    pub content_type: String,
+    pub magic: String,
+    pub size: u64,
+}
+
+/// Follows the `main` link with this text inside the browser, with its cookies, and
+/// reads what comes back (a download does not navigate, so the page cannot show it).
+pub async fn download(b: &Browser, link_text: &str) -> Download {
+    let link = b
+        .client
+        .find(fantoccini::Locator::XPath(&format!(
+            "//main//a[starts-with(normalize-space(), '{link_text}')]"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("no '{link_text}' link: {e}"));
+    let href = link
+        .attr("href")
+        .await
+        .unwrap()
+        .expect("the link has a href");
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        fetch(arguments[0], {credentials: 'same-origin'})
+          .then(r => r.arrayBuffer().then(buf => done([
+              r.status, r.headers.get('content-type') || '',
+              String.fromCharCode(...new Uint8Array(buf.slice(0, 5))), buf.byteLength])))
+          .catch(e => done([0, String(e), '', 0]));
+    "#;
+    let got = b
+        .client
+        .execute_async(script, vec![serde_json::json!(href)])
+        .await
+        .unwrap();
+    Download {
+        status: got[0].as_u64().unwrap_or(0),
+        content_type: got[1].as_str().unwrap_or("").to_string(),
+        magic: got[2].as_str().unwrap_or("").to_string(),
+        size: got[3].as_u64().unwrap_or(0),
+    }
+}

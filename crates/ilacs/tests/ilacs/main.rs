@@ -9,6 +9,7 @@
 //! unless `ILACS_REQUIRE_BROWSER=1`, when they fail.
 
 mod browser;
+mod browser_aem;
 mod browser_audits;
 mod browser_sef;
 mod browser_support;
