@@ -109,6 +109,19 @@ pub enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// An Ofsted region's plan of annual engagement meetings: every LA with its last
+    /// and next meeting, whether one is due or overdue, and a proposed date. Written as
+    /// XLSX or CSV by the --out file's extension, whole or not at all.
+    AemPlan {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The Ofsted region, e.g. south-west.
+        #[arg(long)]
+        region: String,
+        /// FILE.xlsx or FILE.csv
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]

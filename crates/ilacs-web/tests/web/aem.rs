@@ -84,10 +84,22 @@ async fn the_region_plan_flags_overdue_las_and_proposes_dates() {
         "the first proposal is a Tuesday after 14 days' notice"
     );
 
+    // The same plan as a spreadsheet.
+    let xlsx = app.get(&format!("{SOUTH_WEST}?format=xlsx")).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.bytes.starts_with(b"PK\x03\x04"));
+    assert!(page
+        .body
+        .contains(&format!(r#"href="{SOUTH_WEST}?format=xlsx""#)));
+
     // Another region's Ofsted team, an LA's leader and anonymous visitors cannot see it.
     app.new_browser();
     app.sign_in("hmi.london").await;
     assert_eq!(app.get(SOUTH_WEST).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get(&format!("{SOUTH_WEST}?format=xlsx")).await.status,
+        StatusCode::FORBIDDEN
+    );
     app.new_browser();
     app.sign_in("dcs.devon").await;
     assert_eq!(app.get(SOUTH_WEST).await.status, StatusCode::FORBIDDEN);

@@ -4,7 +4,9 @@ use super::find_la;
 use crate::cli::ExportCommand;
 use anyhow::{bail, Context};
 use ilacs_domain::self_evaluation::FinancialYear;
-use ilacs_web::exports::{aem_letter_document, self_evaluation_document, ExportFormat};
+use ilacs_web::exports::{
+    aem_letter_document, region_plan, region_plan_table, self_evaluation_document, ExportFormat,
+};
 use std::io::Write;
 use std::path::Path;
 
@@ -108,7 +110,69 @@ pub async fn run(what: ExportCommand) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        ExportCommand::AemPlan {
+            database,
+            region,
+            out,
+        } => {
+            let region_id = ilacs_domain::authority::RegionId::parse(&region)?;
+            let store = ilacs_store::open(&database.database).await?;
+            let names = store.regions().await?;
+            let Some(name) = names
+                .iter()
+                .find(|r| r.id == region_id)
+                .map(|r| r.name.clone())
+            else {
+                let known: Vec<&str> = names.iter().map(|r| r.id.as_str()).collect();
+                bail!(
+                    "there is no Ofsted region '{region}': use one of {}",
+                    known.join(", ")
+                );
+            };
+            let extension = out
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .unwrap_or_default();
+            if !matches!(extension.as_str(), "xlsx" | "csv") {
+                bail!("--out must end in .xlsx or .csv, not '{}'", out.display());
+            }
+            let today = chrono::Local::now().date_naive();
+            let plan = region_plan(store.as_ref(), &region_id, today)
+                .await?
+                .with_context(|| format!("{name} has no current local authorities"))?;
+            let table = region_plan_table(&name, &plan, today);
+            let bytes = if extension == "xlsx" {
+                ilacs_render::table_xlsx(&[table])?
+            } else {
+                table_csv(&table)?
+            };
+            write_whole(&out, &bytes)?;
+            println!(
+                "Wrote {} ({} bytes): {name}'s plan of annual engagement meetings, {} local authorities.",
+                out.display(),
+                bytes.len(),
+                plan.len()
+            );
+            Ok(())
+        }
     }
+}
+
+/// A table as CSV: the header row, then one row per line, dates as ISO.
+fn table_csv(table: &ilacs_render::Table) -> anyhow::Result<Vec<u8>> {
+    use ilacs_render::Cell;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&table.headers)?;
+    for row in &table.rows {
+        writer.write_record(row.iter().map(|c| match c {
+            Cell::Text(t) => t.clone(),
+            Cell::Date(d) => d.to_string(),
+            Cell::Number(n) => n.to_string(),
+            Cell::Empty => String::new(),
+        }))?;
+    }
+    Ok(writer.into_inner()?)
 }
 
 /// Writes beside the target then renames, so a failure never leaves half a file where

@@ -583,3 +583,67 @@ fn published_statistics_import_once_and_a_damaged_folder_changes_nothing() {
         "the refused import changed nothing: {after}"
     );
 }
+
+#[test]
+fn a_regions_meeting_plan_exports_as_csv_or_xlsx() {
+    let db = Db::new();
+    db.ilacs(&["import", "reference"]).ok();
+    let csv_file = db.dir.path().join("plan.csv");
+    let run = db
+        .ilacs(&[
+            "export",
+            "aem-plan",
+            "--region",
+            "south-west",
+            "--out",
+            path_arg(&csv_file),
+        ])
+        .ok();
+    assert!(run.stdout.contains("South West"), "{run}");
+    let text = std::fs::read_to_string(&csv_file).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("LA code,Local authority,Last meeting held,Next meeting planned,Status,Next due,Proposed date,Letters overdue")
+    );
+    let devon = text
+        .lines()
+        .find(|l| l.starts_with("878,Devon,"))
+        .unwrap_or_else(|| panic!("Devon's line: {text}"));
+    assert!(
+        devon.contains(",Overdue,"),
+        "no meeting yet, so overdue: {devon}"
+    );
+    let xlsx = db.dir.path().join("plan.xlsx");
+    db.ilacs(&[
+        "export",
+        "aem-plan",
+        "--region",
+        "south-west",
+        "--out",
+        path_arg(&xlsx),
+    ])
+    .ok();
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK\x03\x04"));
+
+    db.ilacs(&[
+        "export",
+        "aem-plan",
+        "--region",
+        "atlantis",
+        "--out",
+        path_arg(&xlsx),
+    ])
+    .fails_saying(&["there is no Ofsted region 'atlantis'"]);
+    let pdf = db.dir.path().join("plan.pdf");
+    db.ilacs(&[
+        "export",
+        "aem-plan",
+        "--region",
+        "london",
+        "--out",
+        path_arg(&pdf),
+    ])
+    .fails_saying(&["--out must end in .xlsx or .csv"]);
+    assert!(!pdf.exists());
+}

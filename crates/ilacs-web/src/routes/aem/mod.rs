@@ -30,8 +30,7 @@ use ilacs_store::{StoreError, StoredMeeting};
 use std::collections::HashMap;
 
 pub(super) fn rules() -> &'static AemRules {
-    static R: std::sync::OnceLock<AemRules> = std::sync::OnceLock::new();
-    R.get_or_init(AemRules::bundled)
+    crate::exports::aem_rules()
 }
 
 pub(super) fn template() -> &'static LetterTemplate {

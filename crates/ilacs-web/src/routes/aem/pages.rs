@@ -7,19 +7,11 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use chrono::NaiveDate;
-use ilacs_domain::aem::{
-    consistency_report, plan_region, Measure, Meeting, PlanInput, PlanStatus, RegionFigures,
-};
+use ilacs_domain::aem::{consistency_report, Measure, Meeting, PlanStatus, RegionFigures};
 use ilacs_domain::authority::RegionId;
-use ilacs_domain::calendar::WorkingDayCalendar;
 use ilacs_domain::framework::Catalogue;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-
-fn calendar() -> &'static WorkingDayCalendar {
-    static C: std::sync::OnceLock<WorkingDayCalendar> = std::sync::OnceLock::new();
-    C.get_or_init(WorkingDayCalendar::bundled)
-}
 
 fn iso(date: NaiveDate) -> String {
     date.to_string()
@@ -84,72 +76,69 @@ pub(super) fn meeting_json(
 
 /// The region's plan: every current LA with its last meeting, whether one is due or
 /// overdue, and a proposed date for those without one planned.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct PlanQuery {
+    /// `xlsx` downloads the plan.
+    format: String,
+}
+
 pub(crate) async fn region_plan(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Extension(csrf): Extension<CsrfToken>,
     Path(region): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<PlanQuery>,
 ) -> Result<Response, PageError> {
     let region = RegionId::parse(&region).map_err(|_| PageError::NotFound)?;
     let regions = state.region_names().await?;
     let region_name = regions.get(&region).ok_or(PageError::NotFound)?.clone();
     let path = format!("/regions/{region}/annual-engagement");
-    let las: Vec<LocalAuthority> = state
-        .store
-        .local_authorities()
+    let today = state.today();
+    let plan = crate::exports::region_plan(state.store.as_ref(), &region, today)
         .await?
-        .into_iter()
-        .map(|o| o.authority)
-        .filter(|a| a.current && a.region == region)
-        .collect();
-    let first = las.first().ok_or(PageError::NotFound)?;
+        .ok_or(PageError::NotFound)?;
+    let first = &plan[0].la;
     authorize(viewer.principal(), Action::Read, &any_meeting(first))
         .map_err(|d| PageError::denied(d, &path))?;
     let can_plan = authorize(viewer.principal(), Action::Write, &any_meeting(first)).is_ok();
-    let today = state.today();
-    let meetings = state.store.aem_meetings_for_region(Some(&region)).await?;
-    let inputs: Vec<PlanInput> = las
+    if query.format == "xlsx" {
+        let table = crate::exports::region_plan_table(&region_name, &plan, today);
+        let bytes =
+            ilacs_render::table_xlsx(&[table]).map_err(|e| PageError::Internal(e.to_string()))?;
+        return Ok((
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"aem-plan-{region}-{today}.xlsx\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response());
+    }
+    let lines: Vec<_> = plan.iter().map(|r| r.line.clone()).collect();
+    let rows: Vec<Value> = plan
         .iter()
-        .map(|la| {
-            let own = meetings.iter().filter(|m| m.meeting.la() == &la.la_code);
-            PlanInput {
-                la: la.la_code.clone(),
-                last_held: own
-                    .clone()
-                    .filter_map(|m| m.meeting.held().map(|h| h.date))
-                    .max(),
-                planned: own
-                    .filter(|m| m.meeting.held().is_none() && m.meeting.planned() >= today)
-                    .map(|m| m.meeting.planned())
-                    .min(),
-            }
-        })
-        .collect();
-    let lines = plan_region(&inputs, today, rules(), calendar());
-    let rows: Vec<Value> = las
-        .iter()
-        .zip(&lines)
-        .zip(&inputs)
-        .map(|((la, line), input)| {
-            let late_letters = meetings
-                .iter()
-                .filter(|m| m.meeting.la() == &la.la_code)
-                .filter(|m| !m.meeting.is_issued() && m.meeting.letter_overdue(rules(), today))
-                .count();
+        .map(|r| {
             json!({
-                "name": la.name,
-                "href": base(la),
-                "last_held": input.last_held.map(iso),
-                "planned": input.planned.map(iso),
-                "status": match line.status {
+                "name": r.la.name,
+                "href": base(&r.la),
+                "last_held": r.input.last_held.map(iso),
+                "planned": r.input.planned.map(iso),
+                "status": match r.line.status {
                     PlanStatus::Planned => "planned",
                     PlanStatus::Due => "due",
                     PlanStatus::Overdue => "overdue",
                 },
-                "due": iso(line.due),
-                "proposed": line.proposed.map(iso),
-                "proposed_form": line.proposed.map(|d| d.format("%d/%m/%Y").to_string()),
-                "late_letters": late_letters,
+                "due": iso(r.line.due),
+                "proposed": r.line.proposed.map(iso),
+                "proposed_form": r.line.proposed.map(|d| d.format("%d/%m/%Y").to_string()),
+                "late_letters": r.late_letters,
             })
         })
         .collect();
@@ -170,6 +159,7 @@ pub(crate) async fn region_plan(
             "due": count(PlanStatus::Due),
             "overdue": count(PlanStatus::Overdue),
             "due_after_months": rules().due_after_months(),
+            "download": format!("{path}?format=xlsx"),
         }),
     )?;
     Ok(html.into_response())
