@@ -65,7 +65,7 @@ pub async fn run(what: ExportCommand) -> anyhow::Result<()> {
 
 /// Writes beside the target then renames, so a failure never leaves half a file where
 /// a reader expects a whole one.
-fn write_whole(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(super) fn write_whole(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
