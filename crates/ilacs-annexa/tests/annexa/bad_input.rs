@@ -118,3 +118,12 @@ fn small_workbook() -> &'static [u8] {
     // reader. Both are bad input worth surviving.
     BYTES.get_or_init(|| generate(3, 7, 0.3).bytes)
 }
+
+#[test]
+fn an_encrypted_ods_is_named_as_such() {
+    let rows = vec![header(&CONTACT_HEADERS), contact("C1")];
+    assert_eq!(
+        read_workbook(&ods("Contacts", &rows, true)).unwrap_err(),
+        ReadError::Encrypted { format: "ods" }
+    );
+}

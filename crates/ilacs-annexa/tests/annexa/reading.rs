@@ -413,3 +413,31 @@ fn csv_files_are_one_list_each() {
         ]
     );
 }
+
+#[test]
+fn an_ods_workbook_is_read_with_its_date_cells() {
+    let rows = vec![
+        header(&CONTACT_HEADERS),
+        contact("C1"),
+        vec![
+            S("C2"),
+            S("Female"),
+            S("a) WBRI"),
+            Empty,
+            Empty,
+            D(45352.0),
+            N(4.0),
+        ],
+    ];
+    let annex = read_workbook(&ods("Contacts", &rows, false)).unwrap();
+    let list = &annex.lists[0];
+    assert_eq!((list.list, list.rows_kept()), (1, 2));
+    let born: Vec<&Value> = list.rows().map(|r| &r[3]).collect();
+    let date = |y, m, d| Value::Date(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap());
+    assert_eq!(born, [&date(2020, 1, 31), &Value::Blank]);
+    assert_eq!(list.rows().nth(1).unwrap()[5], date(2024, 3, 1));
+    assert_eq!(
+        found(&annex),
+        [issue(1, 3, "Gender", "Female", Action::Normalised)]
+    );
+}

@@ -89,3 +89,58 @@ pub fn issue(
 ) -> (u8, u32, String, String, Action) {
     (list, row, column.to_string(), value.to_string(), action)
 }
+
+/// A minimal OpenDocument spreadsheet with one sheet. `D` cells are written as ODS
+/// date cells (`office:date-value`); `encrypted` marks the manifest as a
+/// password-protected file's is.
+pub fn ods(sheet: &str, rows: &[Vec<C>], encrypted: bool) -> Vec<u8> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let mut body = String::new();
+    for row in rows {
+        body.push_str("<table:table-row>");
+        for cell in row {
+            match cell {
+                S(s) => body.push_str(&format!(
+                    r#"<table:table-cell office:value-type="string"><text:p>{s}</text:p></table:table-cell>"#
+                )),
+                N(n) => body.push_str(&format!(
+                    r#"<table:table-cell office:value-type="float" office:value="{n}"><text:p>{n}</text:p></table:table-cell>"#
+                )),
+                D(serial) => {
+                    let date = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap()
+                        + chrono::Days::new(*serial as u64);
+                    body.push_str(&format!(
+                        r#"<table:table-cell office:value-type="date" office:date-value="{date}"><text:p>{date}</text:p></table:table-cell>"#
+                    ))
+                }
+                Empty => body.push_str("<table:table-cell/>"),
+            }
+        }
+        body.push_str("</table:table-row>");
+    }
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="{sheet}">{body}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let encryption = if encrypted {
+        r#"<manifest:encryption-data manifest:checksum-type="SHA1/1K"/>"#
+    } else {
+        ""
+    };
+    let manifest = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">{encryption}</manifest:file-entry></manifest:manifest>"#
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    for (name, text) in [
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content),
+    ] {
+        zip.start_file(name, SimpleFileOptions::default()).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
