@@ -26,7 +26,8 @@ pub fn write_clean_xlsx(annex: &AnnexA) -> Result<Vec<u8>, WriteError> {
         let def = schema
             .list(list.list)
             .ok_or_else(|| WriteError(format!("no list {}", list.list)))?;
-        let sheet = workbook.add_worksheet();
+        // Rows are written in order, so each goes to disk as soon as it is complete.
+        let sheet = workbook.add_worksheet_with_constant_memory();
         sheet.set_name(&def.sheet)?;
         for (x, &c) in list.columns.iter().enumerate() {
             let col = x as u16;

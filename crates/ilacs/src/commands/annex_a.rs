@@ -27,7 +27,7 @@ pub fn run(what: AnnexACommand) -> anyhow::Result<()> {
     match what {
         AnnexACommand::Check { files, format } => {
             let annex = read(&files)?;
-            let mut out = std::io::stdout().lock();
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             if format == "json" {
                 serde_json::to_writer(&mut out, &check_json(&annex))?;
                 writeln!(out)?;
@@ -97,28 +97,52 @@ fn read_file(f: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 /// `check --format json`: exactly the contract's keys, lists in list order and issues
-/// by list and row.
-fn check_json(annex: &AnnexA) -> serde_json::Value {
-    let lists: Vec<serde_json::Value> = annex
-        .lists
-        .iter()
-        .map(|l| serde_json::json!({"list": l.list, "rows": l.rows_read}))
-        .collect();
-    let issues: Vec<serde_json::Value> = annex
-        .issues
-        .iter()
-        .map(|i| {
-            serde_json::json!({
-                "list": i.list,
-                "row": i.row,
-                "column": i.column,
-                "value": i.value,
-                "reason": i.reason,
-                "action": i.action.as_str(),
+/// by list and row. Borrowed, so a large report is written without a copy.
+#[derive(serde::Serialize)]
+struct CheckJson<'a> {
+    lists: Vec<ListJson>,
+    issues: Vec<IssueJson<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct ListJson {
+    list: u8,
+    rows: usize,
+}
+
+#[derive(serde::Serialize)]
+struct IssueJson<'a> {
+    list: u8,
+    row: u32,
+    column: &'a str,
+    value: &'a str,
+    reason: &'a str,
+    action: &'static str,
+}
+
+fn check_json(annex: &AnnexA) -> CheckJson<'_> {
+    CheckJson {
+        lists: annex
+            .lists
+            .iter()
+            .map(|l| ListJson {
+                list: l.list,
+                rows: l.rows_read,
             })
-        })
-        .collect();
-    serde_json::json!({"lists": lists, "issues": issues})
+            .collect(),
+        issues: annex
+            .issues
+            .iter()
+            .map(|i| IssueJson {
+                list: i.list,
+                row: i.row,
+                column: &i.column,
+                value: &i.value,
+                reason: &i.reason,
+                action: i.action.as_str(),
+            })
+            .collect(),
+    }
 }
 
 /// Issues shown in the text summary; the JSON has them all.
