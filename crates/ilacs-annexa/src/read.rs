@@ -3,7 +3,7 @@
 
 use crate::cells::{clean_cell, Cell, Change, Value};
 use crate::schema::{ListDef, Schema};
-use calamine::{Data, Range, Reader, Sheets};
+use calamine::{Data, DataRef, Reader, Sheets};
 use std::io::Cursor;
 
 /// Rows searched for the header: some exports put a title above it.
@@ -119,15 +119,113 @@ pub fn read_workbook(bytes: &[u8]) -> Result<AnnexA, ReadError> {
     let names = sheets.sheet_names();
     let mut found = Found::default();
     for name in &names {
-        let range = guarded(|| sheets.worksheet_range(name).map_err(|e| e.to_string())).map_err(
-            |message| ReadError::SheetUnreadable {
-                sheet: name.clone(),
-                message,
-            },
-        )?;
-        found.read(schema, name, &RangeGrid(&range))?;
+        let unreadable = |message| ReadError::SheetUnreadable {
+            sheet: name.clone(),
+            message,
+        };
+        // xlsx is streamed cell by cell: faster, and no copy of the whole sheet.
+        if let Sheets::Xlsx(xlsx) = &mut sheets {
+            guarded(|| {
+                let mut cells = xlsx
+                    .worksheet_cells_reader(name)
+                    .map_err(|e| e.to_string())?;
+                Ok(read_xlsx_sheet(
+                    schema,
+                    name,
+                    || cells.next_cell(),
+                    &mut found,
+                ))
+            })
+            .map_err(unreadable)?
+            .map_err(|e| match e {
+                SheetError::Read(e) => e,
+                SheetError::Xml(message) => unreadable(message),
+            })?;
+            continue;
+        }
+        let range = guarded(|| sheets.worksheet_range(name).map_err(|e| e.to_string()))
+            .map_err(unreadable)?;
+        let row_offset = range.start().map_or(0, |(r, _)| r) + 1;
+        let mut rows = range.rows().enumerate().map(|(i, row)| {
+            (
+                row_offset + i as u32,
+                row.iter().map(data_cell).collect::<Vec<_>>(),
+            )
+        });
+        found.read(schema, name, &mut rows)?;
     }
     found.finish("the workbook", names)
+}
+
+enum SheetError {
+    Read(ReadError),
+    Xml(String),
+}
+
+/// Reads one xlsx sheet from calamine's cell stream, a row at a time.
+fn read_xlsx_sheet<'a>(
+    schema: &Schema,
+    name: &str,
+    mut next_cell: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, calamine::XlsxError>,
+    found: &mut Found,
+) -> Result<(), SheetError> {
+    let mut failed = None;
+    let mut pending: Option<calamine::Cell<DataRef<'a>>> = None;
+    let mut done = false;
+    // The stream borrows `failed`; it ends with this block, before `failed` is read.
+    let result = {
+        let mut rows = std::iter::from_fn(|| {
+            if done {
+                return None;
+            }
+            let mut row: Vec<DataRef<'a>> = Vec::new();
+            let mut number = 0;
+            loop {
+                let cell = match pending.take() {
+                    Some(c) => c,
+                    None => match next_cell() {
+                        Ok(Some(c)) => c,
+                        Ok(None) => {
+                            done = true;
+                            return (!row.is_empty()).then_some((number, row));
+                        }
+                        Err(e) => {
+                            failed = Some(e.to_string());
+                            done = true;
+                            return None;
+                        }
+                    },
+                };
+                let (r, c) = cell.get_position();
+                if !row.is_empty() && r + 1 != number {
+                    pending = Some(cell);
+                    return Some((number, row));
+                }
+                number = r + 1;
+                put(&mut row, c, cell.get_value().clone());
+            }
+        });
+        found.read_refs(schema, name, &mut rows)
+    };
+    result.map_err(SheetError::Read)?;
+    match failed {
+        Some(message) => Err(SheetError::Xml(message)),
+        None => Ok(()),
+    }
+}
+
+/// Excel's last column is XFD, the 16,384th; a damaged file may claim any position.
+const MAX_COLUMNS: usize = 16_384;
+
+fn put<'a>(row: &mut Vec<DataRef<'a>>, col: u32, value: DataRef<'a>) {
+    let col = col as usize;
+    if col >= MAX_COLUMNS {
+        return;
+    }
+    if row.len() <= col {
+        row.resize(col + 1, DataRef::Empty);
+    }
+    row[col] = value;
 }
 
 /// Reads CSV files, one list each, recognised by their headers. `files` pairs each
@@ -137,7 +235,22 @@ pub fn read_csvs(files: &[(&str, &[u8])]) -> Result<AnnexA, ReadError> {
     let mut found = Found::default();
     for (name, bytes) in files {
         let records = csv_records(name, bytes)?;
-        found.read(schema, name, &CsvGrid(&records))?;
+        // The record's number is its row when a spreadsheet opens the file (and its
+        // line, unless a quoted cell holds a line break).
+        let mut rows = records.iter().enumerate().map(|(i, r)| {
+            let cells = r
+                .iter()
+                .map(|f| {
+                    if f.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(f)
+                    }
+                })
+                .collect::<Vec<_>>();
+            (i as u32 + 1, cells)
+        });
+        found.read(schema, name, &mut rows)?;
     }
     found.finish(
         "the CSV files",
@@ -170,74 +283,48 @@ fn csv_records(name: &str, bytes: &[u8]) -> Result<Vec<csv::StringRecord>, ReadE
         })
 }
 
-/// A sheet's cells by position, whatever the file format.
-trait Grid {
-    fn height(&self) -> usize;
-    fn width(&self, row: usize) -> usize;
-    fn cell(&self, row: usize, col: usize) -> Cell<'_>;
-    /// The row number a user sees for row index `row`.
-    fn row_number(&self, row: usize) -> u32;
-}
-
-struct RangeGrid<'a>(&'a Range<Data>);
-
-impl Grid for RangeGrid<'_> {
-    fn height(&self) -> usize {
-        self.0.height()
-    }
-    fn width(&self, _row: usize) -> usize {
-        self.0.width()
-    }
-    fn cell(&self, row: usize, col: usize) -> Cell<'_> {
-        match self.0.get((row, col)) {
-            None | Some(Data::Empty) => Cell::Empty,
-            Some(Data::String(s)) => Cell::Text(s),
-            Some(Data::Float(f)) => Cell::Number(*f),
-            Some(Data::Int(i)) => Cell::Number(*i as f64),
-            Some(Data::Bool(b)) => Cell::Bool(*b),
-            Some(Data::DateTime(dt)) => {
-                let (y, m, d, ..) = dt.to_ymd_hms_milli();
-                Cell::Date(chrono::NaiveDate::from_ymd_opt(
-                    i32::from(y),
-                    u32::from(m),
-                    u32::from(d),
-                ))
-            }
-            // ODS dates ("2024-01-31" or with a time) and durations.
-            Some(Data::DateTimeIso(s)) => Cell::Date(
-                s.get(..10)
-                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
-            ),
-            Some(Data::DurationIso(s)) => Cell::Text(s),
-            Some(Data::Error(e)) => Cell::Error(e),
-        }
-    }
-    fn row_number(&self, row: usize) -> u32 {
-        let start = self.0.start().map_or(0, |(r, _)| r);
-        start + row as u32 + 1
+fn data_cell(d: &Data) -> Cell<'_> {
+    match d {
+        Data::Empty => Cell::Empty,
+        Data::String(s) | Data::DurationIso(s) => Cell::Text(s),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => excel_date(dt),
+        Data::DateTimeIso(s) => iso_date(s),
+        Data::Error(e) => Cell::Error(e),
     }
 }
 
-struct CsvGrid<'a>(&'a [csv::StringRecord]);
+fn data_ref_cell<'a>(d: &'a DataRef<'_>) -> Cell<'a> {
+    match d {
+        DataRef::Empty => Cell::Empty,
+        DataRef::SharedString(s) => Cell::Text(s),
+        DataRef::String(s) | DataRef::DurationIso(s) => Cell::Text(s),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) => excel_date(dt),
+        DataRef::DateTimeIso(s) => iso_date(s),
+        DataRef::Error(e) => Cell::Error(e),
+    }
+}
 
-impl Grid for CsvGrid<'_> {
-    fn height(&self) -> usize {
-        self.0.len()
-    }
-    fn width(&self, row: usize) -> usize {
-        self.0[row].len()
-    }
-    fn cell(&self, row: usize, col: usize) -> Cell<'_> {
-        match self.0[row].get(col) {
-            None | Some("") => Cell::Empty,
-            Some(s) => Cell::Text(s),
-        }
-    }
-    /// The record's number, which is its row when a spreadsheet opens the file (and
-    /// its line, unless a quoted cell holds a line break).
-    fn row_number(&self, row: usize) -> u32 {
-        row as u32 + 1
-    }
+fn excel_date(dt: &calamine::ExcelDateTime) -> Cell<'static> {
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    Cell::Date(chrono::NaiveDate::from_ymd_opt(
+        i32::from(y),
+        u32::from(m),
+        u32::from(d),
+    ))
+}
+
+/// ODS dates: "2024-01-31", or with a time.
+fn iso_date(s: &str) -> Cell<'_> {
+    Cell::Date(
+        s.get(..10)
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+    )
 }
 
 /// The lists found so far in one file or set of files.
@@ -249,22 +336,83 @@ struct Found {
 }
 
 impl Found {
-    fn read(&mut self, schema: &Schema, source: &str, grid: &dyn Grid) -> Result<(), ReadError> {
-        let Some(header) = find_header(schema, grid) else {
-            self.skipped.push(source.to_string());
+    /// Reads one sheet given as numbered rows of cells.
+    fn read<'c>(
+        &mut self,
+        schema: &Schema,
+        source: &str,
+        rows: &mut dyn Iterator<Item = (u32, Vec<Cell<'c>>)>,
+    ) -> Result<(), ReadError> {
+        let first: Vec<(u32, Vec<Cell<'c>>)> = (&mut *rows).take(HEADER_SEARCH_ROWS).collect();
+        let Some(mut list) = self.begin(schema, source, &first)? else {
             return Ok(());
         };
-        let def = &schema.lists[header.list];
-        if let Some(first) = self.lists.iter().find(|l| l.list == def.number) {
+        for (n, cells) in first.iter().skip(list.header_index + 1) {
+            list.push_row(*n, cells, &mut self.issues);
+        }
+        for (n, cells) in rows {
+            list.push_row(n, &cells, &mut self.issues);
+        }
+        self.lists.push(list.finish());
+        Ok(())
+    }
+
+    /// As [`Found::read`], for rows of calamine's borrowed values.
+    fn read_refs<'c>(
+        &mut self,
+        schema: &Schema,
+        source: &str,
+        rows: &mut dyn Iterator<Item = (u32, Vec<DataRef<'c>>)>,
+    ) -> Result<(), ReadError> {
+        let first: Vec<(u32, Vec<DataRef<'c>>)> = (&mut *rows).take(HEADER_SEARCH_ROWS).collect();
+        let first_cells: Vec<(u32, Vec<Cell<'_>>)> = first
+            .iter()
+            .map(|(n, r)| (*n, r.iter().map(data_ref_cell).collect()))
+            .collect();
+        let Some(mut list) = self.begin(schema, source, &first_cells)? else {
+            return Ok(());
+        };
+        for (n, cells) in first_cells.iter().skip(list.header_index + 1) {
+            list.push_row(*n, cells, &mut self.issues);
+        }
+        for (n, refs) in rows {
+            let cells: Vec<Cell<'_>> = refs.iter().map(data_ref_cell).collect();
+            list.push_row(n, &cells, &mut self.issues);
+        }
+        self.lists.push(list.finish());
+        Ok(())
+    }
+
+    /// The list a sheet's first rows head, ready for its data rows; None for a sheet
+    /// that is no list.
+    fn begin<'s>(
+        &mut self,
+        schema: &'s Schema,
+        source: &str,
+        first: &[(u32, Vec<Cell<'_>>)],
+    ) -> Result<Option<ListReader<'s>>, ReadError> {
+        let Some((list, header_index)) = find_header(schema, first) else {
+            self.skipped.push(source.to_string());
+            return Ok(None);
+        };
+        let def = &schema.lists[list];
+        if let Some(earlier) = self.lists.iter().find(|l| l.list == def.number) {
             return Err(ReadError::ListTwice {
                 list: def.number,
-                first: first.source.clone(),
+                first: earlier.source.clone(),
                 second: source.to_string(),
             });
         }
-        let list = read_list(schema, def, source, grid, header.row, &mut self.issues);
-        self.lists.push(list);
-        Ok(())
+        let (n, header) = &first[header_index];
+        Ok(Some(ListReader::new(
+            schema,
+            def,
+            source,
+            header_index,
+            *n,
+            header,
+            &mut self.issues,
+        )))
     }
 
     fn finish(mut self, source_name: &str, looked_at: Vec<String>) -> Result<AnnexA, ReadError> {
@@ -285,29 +433,19 @@ impl Found {
     }
 }
 
-struct Header {
-    /// Index into the schema's lists.
-    list: usize,
-    row: usize,
-}
-
-/// The list whose headers a row best matches: the largest share of the list's columns,
-/// with one column no other list has, and at least half its columns or all its
-/// required ones.
-fn find_header(schema: &Schema, grid: &dyn Grid) -> Option<Header> {
-    let mut best: Option<(f64, usize, Header)> = None;
-    for row in 0..grid.height().min(HEADER_SEARCH_ROWS) {
-        let headers: Vec<String> = (0..grid.width(row))
-            .map(|c| match grid.cell(row, c) {
-                Cell::Text(s) => s.to_string(),
-                _ => String::new(),
-            })
-            .collect();
+/// The list whose headers a row best matches (its index in the schema, and the row's
+/// index): the largest share of the list's columns, with one column no other list
+/// has, and at least half its columns or all its required ones.
+fn find_header(schema: &Schema, first: &[(u32, Vec<Cell<'_>>)]) -> Option<(usize, usize)> {
+    let mut best: Option<(f64, usize, (usize, usize))> = None;
+    for (row, (_, cells)) in first.iter().enumerate() {
         for (i, def) in schema.lists.iter().enumerate() {
             let mut matched = vec![false; def.columns.len()];
-            for h in &headers {
-                if let Some(c) = def.column_for_header(h) {
-                    matched[c] = true;
+            for cell in cells {
+                if let Cell::Text(h) = cell {
+                    if let Some(c) = def.column_for_header(h) {
+                        matched[c] = true;
+                    }
                 }
             }
             let count = matched.iter().filter(|&&m| m).count();
@@ -325,126 +463,148 @@ fn find_header(schema: &Schema, grid: &dyn Grid) -> Option<Header> {
                 .as_ref()
                 .is_none_or(|(s, n, _)| share > *s || (share == *s && count > *n))
             {
-                best = Some((share, count, Header { list: i, row }));
+                best = Some((share, count, (i, row)));
             }
         }
     }
     best.map(|(_, _, h)| h)
 }
 
-/// Reads the rows under the header: one pass, values pushed straight into the list.
-fn read_list(
-    schema: &Schema,
-    def: &ListDef,
-    source: &str,
-    grid: &dyn Grid,
-    header_row: usize,
-    issues: &mut Vec<Issue>,
-) -> CleanList {
-    let header_number = grid.row_number(header_row);
-    let issue = |column: &str, value: String, reason: String, action| Issue {
-        list: def.number,
-        row: header_number,
-        column: column.to_string(),
-        value,
-        reason,
-        action,
-    };
-    // The sheet column holding each of the list's columns.
-    let mut at: Vec<Option<usize>> = vec![None; def.columns.len()];
-    for col in 0..grid.width(header_row) {
-        let raw = match grid.cell(header_row, col) {
-            Cell::Text(s) => s,
-            Cell::Empty => continue,
-            other => {
-                let shown = other.shown();
-                issues.push(issue(
-                    &shown,
-                    shown.clone(),
-                    format!("not a column of list {}", def.number),
-                    Action::Blanked,
-                ));
+/// One list being read: its header understood, data rows cleaned as they come.
+struct ListReader<'s> {
+    schema: &'s Schema,
+    def: &'s ListDef,
+    source: String,
+    header_index: usize,
+    columns: Vec<usize>,
+    /// (list column, sheet column) for each column the sheet has.
+    sources: Vec<(usize, usize)>,
+    values: Vec<Value>,
+    rows_read: usize,
+}
+
+impl<'s> ListReader<'s> {
+    fn new(
+        schema: &'s Schema,
+        def: &'s ListDef,
+        source: &str,
+        header_index: usize,
+        header_number: u32,
+        header: &[Cell<'_>],
+        issues: &mut Vec<Issue>,
+    ) -> Self {
+        let issue = |column: &str, value: String, reason: String, action| Issue {
+            list: def.number,
+            row: header_number,
+            column: column.to_string(),
+            value,
+            reason,
+            action,
+        };
+        // The sheet column holding each of the list's columns.
+        let mut at: Vec<Option<usize>> = vec![None; def.columns.len()];
+        for (col, cell) in header.iter().enumerate() {
+            let raw = match cell {
+                Cell::Text(s) => *s,
+                Cell::Empty => continue,
+                other => {
+                    let shown = other.shown();
+                    issues.push(issue(
+                        &shown,
+                        shown.clone(),
+                        format!("not a column of list {}; left out", def.number),
+                        Action::Blanked,
+                    ));
+                    continue;
+                }
+            };
+            if raw.trim().is_empty() {
                 continue;
             }
-        };
-        if raw.trim().is_empty() {
-            continue;
-        }
-        match def.column_for_header(raw) {
-            Some(c) if at[c].is_some() => issues.push(issue(
-                &def.columns[c].name,
-                raw.to_string(),
-                "a second column with this header; left out".into(),
-                Action::Blanked,
-            )),
-            Some(c) => {
-                at[c] = Some(col);
-                if raw != def.columns[c].name {
-                    issues.push(issue(
-                        &def.columns[c].name,
-                        raw.to_string(),
-                        "the header is written differently".into(),
-                        Action::Normalised,
-                    ));
+            match def.column_for_header(raw) {
+                Some(c) if at[c].is_some() => issues.push(issue(
+                    &def.columns[c].name,
+                    raw.to_string(),
+                    "a second column with this header; left out".into(),
+                    Action::Blanked,
+                )),
+                Some(c) => {
+                    at[c] = Some(col);
+                    if raw != def.columns[c].name {
+                        issues.push(issue(
+                            &def.columns[c].name,
+                            raw.to_string(),
+                            "the header is written differently".into(),
+                            Action::Normalised,
+                        ));
+                    }
                 }
+                None => issues.push(issue(
+                    raw,
+                    raw.to_string(),
+                    format!("not a column of list {}; left out", def.number),
+                    Action::Blanked,
+                )),
             }
-            None => issues.push(issue(
-                raw,
-                raw.to_string(),
-                format!("not a column of list {}; left out", def.number),
-                Action::Blanked,
-            )),
+        }
+        // A sheet with none of the columns a version added is that earlier version.
+        let earlier_version = def
+            .columns
+            .iter()
+            .zip(&at)
+            .all(|(c, a)| c.added.is_none() || a.is_none());
+        let mut columns = Vec::new();
+        let mut sources = Vec::new();
+        for (c, column) in def.columns.iter().enumerate() {
+            if let Some(col) = at[c] {
+                columns.push(c);
+                sources.push((c, col));
+            } else if !(earlier_version && column.added.is_some()) {
+                let reason = if column.required {
+                    "a required column is missing"
+                } else {
+                    "the column is missing"
+                };
+                issues.push(issue(
+                    &column.name,
+                    String::new(),
+                    reason.into(),
+                    Action::Blanked,
+                ));
+            }
+        }
+        ListReader {
+            schema,
+            def,
+            source: source.to_string(),
+            header_index,
+            columns,
+            sources,
+            values: Vec::new(),
+            rows_read: 0,
         }
     }
-    // A sheet with none of the columns a version added is that earlier version.
-    let earlier_version = def
-        .columns
-        .iter()
-        .zip(&at)
-        .all(|(c, a)| c.added.is_none() || a.is_none());
-    let mut columns = Vec::new();
-    for (c, column) in def.columns.iter().enumerate() {
-        if at[c].is_some() {
-            columns.push(c);
-        } else if !(earlier_version && column.added.is_some()) {
-            let reason = if column.required {
-                "a required column is missing"
-            } else {
-                "the column is missing"
-            };
-            issues.push(issue(
-                &column.name,
-                String::new(),
-                reason.into(),
-                Action::Blanked,
-            ));
-        }
-    }
-    let sources: Vec<(usize, usize)> = columns.iter().map(|&c| (c, at[c].unwrap_or(0))).collect();
 
-    let mut values =
-        Vec::with_capacity(sources.len() * grid.height().saturating_sub(header_row + 1));
-    let mut rows_read = 0;
-    for row in header_row + 1..grid.height() {
-        let width = grid.width(row);
-        if (0..width).all(|c| matches!(grid.cell(row, c), Cell::Empty)) {
-            continue;
+    /// Cleans one data row (a blank row is passed over), pushing its values, or none
+    /// if a required cell is blank or unusable.
+    fn push_row(&mut self, row_number: u32, cells: &[Cell<'_>], issues: &mut Vec<Issue>) {
+        if cells.iter().all(|c| matches!(c, Cell::Empty)) {
+            return;
         }
-        rows_read += 1;
-        let row_number = grid.row_number(row);
-        let start = values.len();
+        self.rows_read += 1;
+        let start = self.values.len();
         let first_issue = issues.len();
         let mut dropped = false;
-        for &(c, col) in &sources {
-            let column = &def.columns[c];
-            let cell = grid.cell(row, col);
-            let (value, change) = clean_cell(schema, column.kind, cell);
+        for &(c, col) in &self.sources {
+            let column = &self.def.columns[c];
+            let cell = cells.get(col).copied().unwrap_or(Cell::Empty);
+            let (value, change) = clean_cell(self.schema, column.kind, cell);
             let missing = column.required && value == Value::Blank;
             dropped |= missing;
             let (reason, action) = match change {
                 None if missing => ("a required cell is blank".into(), Action::RowDropped),
                 None => {
-                    values.push(value);
+                    self.values.push(value);
                     continue;
                 }
                 Some(Change::Normalised(r)) => (r, Action::Normalised),
@@ -455,17 +615,17 @@ fn read_list(
                 Some(Change::Rejected(r)) => (r, Action::Blanked),
             };
             issues.push(Issue {
-                list: def.number,
+                list: self.def.number,
                 row: row_number,
                 column: column.name.clone(),
                 value: cell.shown(),
                 reason: reason.into_owned(),
                 action,
             });
-            values.push(value);
+            self.values.push(value);
         }
         if dropped {
-            values.truncate(start);
+            self.values.truncate(start);
             // The row's other changes do not happen either: the row is gone.
             for i in &mut issues[first_issue..] {
                 if i.action == Action::Normalised || i.action == Action::Blanked {
@@ -474,12 +634,15 @@ fn read_list(
             }
         }
     }
-    CleanList {
-        list: def.number,
-        source: source.to_string(),
-        rows_read,
-        columns,
-        values,
+
+    fn finish(self) -> CleanList {
+        CleanList {
+            list: self.def.number,
+            source: self.source,
+            rows_read: self.rows_read,
+            columns: self.columns,
+            values: self.values,
+        }
     }
 }
 
