@@ -70,6 +70,37 @@ pub enum Command {
         #[command(subcommand)]
         what: ExportCommand,
     },
+    /// Annex A, the child-level lists: check and clean a workbook (xlsx, xls or ods)
+    /// or one CSV file per list. Exit status 2 when the files cannot be read.
+    #[command(name = "annex-a")]
+    AnnexA {
+        #[command(subcommand)]
+        what: AnnexACommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AnnexACommand {
+    /// Report every list found and every cell cleaning would change or reject. Exit
+    /// status 0 when the files were read (even with issues), 2 when they could not be.
+    Check {
+        /// One workbook, or one CSV file per list.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// json: one object, {"lists": [{"list", "rows"}], "issues": [{"list", "row",
+        /// "column", "value", "reason", "action"}]}; text (the default): a summary.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
+    /// Write the clean lists as one workbook in the canonical layout: a sheet per list,
+    /// the published headers, canonical codes, dates as dates. Written whole or not at all.
+    Clean {
+        /// One workbook, or one CSV file per list.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]

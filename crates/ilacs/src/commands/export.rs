@@ -177,7 +177,7 @@ fn table_csv(table: &ilacs_render::Table) -> anyhow::Result<Vec<u8>> {
 
 /// Writes beside the target then renames, so a failure never leaves half a file where
 /// a reader expects a whole one.
-fn write_whole(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(super) fn write_whole(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -1,3 +1,4 @@
+pub mod annex_a;
 mod demo;
 mod export;
 mod import;
@@ -22,6 +23,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import { what } => import::run(what).await,
         Command::Users { what } => users::run(what).await,
         Command::Export { what } => export::run(what).await,
+        Command::AnnexA { what } => annex_a::run(what),
     }
 }
 

@@ -647,3 +647,138 @@ fn a_regions_meeting_plan_exports_as_csv_or_xlsx() {
     .fails_saying(&["--out must end in .xlsx or .csv"]);
     assert!(!pdf.exists());
 }
+
+/// `ilacs annex-a check FILE --format json`, parsed; the run must have exited `status`.
+#[track_caller]
+fn annex_a_check_json(file: &Path) -> serde_json::Value {
+    let run = ilacs(
+        &[
+            "annex-a",
+            "check",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(run.status.code(), Some(0), "a readable file exits 0\n{run}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "exactly one JSON object on one line\n{run}");
+    serde_json::from_str(lines[0]).unwrap_or_else(|e| panic!("not JSON ({e})\n{run}"))
+}
+
+#[test]
+fn annex_a_check_prints_the_lists_and_every_issue_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("annex-a.xlsx");
+    let generated = ilacs_annexa::generate(30, 5, 0.05);
+    std::fs::write(&file, &generated.bytes).unwrap();
+
+    let report = annex_a_check_json(&file);
+    let keys: Vec<&String> = report.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["issues", "lists"]);
+    let lists: Vec<(u64, u64)> = report["lists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["list"].as_u64().unwrap(), l["rows"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(lists, (1..=11).map(|l| (l, 30)).collect::<Vec<_>>());
+    let issues = report["issues"].as_array().unwrap();
+    assert_eq!(issues.len(), generated.injected.len());
+    for issue in issues {
+        let mut keys: Vec<&String> = issue.as_object().unwrap().keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["action", "column", "list", "reason", "row", "value"]);
+        let action = issue["action"].as_str().unwrap();
+        assert!(
+            ["kept", "normalised", "blanked", "row dropped"].contains(&action),
+            "{issue}"
+        );
+    }
+
+    let summary = ilacs(&["annex-a", "check", file.to_str().unwrap()], &[]).ok();
+    assert!(
+        summary.stdout.contains("List  8 Children in care"),
+        "{summary}"
+    );
+    assert!(
+        summary.stdout.contains(&format!("{} issues", issues.len())),
+        "{summary}"
+    );
+}
+
+#[test]
+fn annex_a_files_that_cannot_be_read_exit_2_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let truncated = dir.path().join("truncated.xlsx");
+    let bytes = ilacs_annexa::generate(5, 1, 0.0).bytes;
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let latin1 = dir.path().join("contacts.csv");
+    std::fs::write(&latin1, b"Child Unique ID,Gender\nC1,Caf\xe9\n").unwrap();
+    let missing = dir.path().join("missing.xlsx");
+
+    for (file, words) in [
+        (&truncated, &["truncated.xlsx", "truncated or damaged"][..]),
+        (&latin1, &["contacts.csv", "not UTF-8", "CSV UTF-8"][..]),
+        (&missing, &["missing.xlsx"][..]),
+    ] {
+        let run = ilacs(
+            &[
+                "annex-a",
+                "check",
+                file.to_str().unwrap(),
+                "--format",
+                "json",
+            ],
+            &[],
+        )
+        .fails_saying(words);
+        assert_eq!(run.status.code(), Some(2), "{run}");
+        assert!(run.stdout.is_empty(), "nothing on stdout\n{run}");
+    }
+    let out = dir.path().join("clean.xlsx");
+    let run = ilacs(
+        &[
+            "annex-a",
+            "clean",
+            truncated.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(run.status.code(), Some(2), "{run}");
+    assert!(
+        !out.exists(),
+        "no clean workbook from a file that could not be read"
+    );
+}
+
+#[test]
+fn annex_a_clean_writes_a_workbook_that_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dirty.xlsx");
+    std::fs::write(&file, ilacs_annexa::generate(30, 9, 0.1).bytes).unwrap();
+    let out = dir.path().join("clean.xlsx");
+    let run = ilacs(
+        &[
+            "annex-a",
+            "clean",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .ok();
+    assert!(run.stdout.contains("11 lists"), "{run}");
+
+    let report = annex_a_check_json(&out);
+    assert_eq!(
+        report["issues"],
+        serde_json::json!([]),
+        "the clean workbook has no issues"
+    );
+    assert_eq!(report["lists"].as_array().unwrap().len(), 11);
+}
