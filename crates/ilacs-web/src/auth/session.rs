@@ -35,6 +35,14 @@ impl Viewer {
     pub(crate) fn session_hash(&self) -> Option<&str> {
         self.0.as_ref().map(|s| s.session_hash.as_str())
     }
+    /// Who a change is recorded against: the signed-in user, or a refusal for anyone
+    /// else (permission checks have already turned anonymous visitors away).
+    pub(crate) fn actor(&self) -> Result<&ilacs_domain::user::Username, crate::error::PageError> {
+        self.0
+            .as_ref()
+            .map(|s| &s.user.username)
+            .ok_or(crate::error::PageError::Forbidden)
+    }
 }
 
 /// Sessions are stored by the hash of their token, so a leaked database does not

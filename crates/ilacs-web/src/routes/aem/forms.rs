@@ -128,7 +128,7 @@ pub(crate) async fn plan(
     };
     let meeting = Meeting::plan(la.la_code.clone(), date, state.today(), rules())
         .map_err(|e| PageError::BadRequest(e.to_string()))?;
-    let actor = username(&viewer)?;
+    let actor = viewer.actor()?.clone();
     let created = state
         .store
         .create_aem_meeting(&meeting, actor.as_str())

@@ -168,7 +168,7 @@ pub(crate) async fn issue(
     let stored = meeting(&state, &viewer, &la, id, Part::Letter, Action::Write).await?;
     let map = form_map(&fields);
     let version = row_version(&map)?;
-    let by = username(&viewer)?;
+    let by = viewer.actor()?.clone();
     match state
         .store
         .issue_aem_letter(id, version, state.today(), &by)

@@ -25,7 +25,6 @@ use crate::state::AppState;
 use ilacs_domain::access::{authorize, Action, Record};
 use ilacs_domain::aem::{AemRules, LetterTemplate};
 use ilacs_domain::authority::LocalAuthority;
-use ilacs_domain::user::Username;
 use ilacs_store::{StoreError, StoredMeeting};
 use std::collections::HashMap;
 
@@ -113,13 +112,6 @@ pub(super) async fn meeting(
     Ok(stored)
 }
 
-pub(super) fn username(viewer: &Viewer) -> Result<Username, PageError> {
-    viewer
-        .signed_in()
-        .map(|s| s.user.username.clone())
-        .ok_or(PageError::Forbidden)
-}
-
 /// A posted form as a map of trimmed values.
 pub(super) fn form_map(fields: &[(String, String)]) -> HashMap<&str, &str> {
     fields
@@ -145,7 +137,7 @@ pub(super) async fn save(
     meeting: &ilacs_domain::aem::Meeting,
     row_version: i64,
 ) -> Result<Option<String>, PageError> {
-    let actor = username(viewer)?;
+    let actor = viewer.actor()?.clone();
     match state
         .store
         .save_aem_meeting(stored.id, meeting, row_version, actor.as_str())

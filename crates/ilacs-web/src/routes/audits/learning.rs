@@ -275,13 +275,6 @@ fn field_errors(errors: &ilacs_domain::audit::FieldErrors) -> Vec<Value> {
         .collect()
 }
 
-fn actor(viewer: &Viewer) -> Result<String, PageError> {
-    viewer
-        .signed_in()
-        .map(|s| s.user.username.to_string())
-        .ok_or(PageError::Forbidden)
-}
-
 pub(crate) async fn learning_new_form(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
@@ -339,7 +332,7 @@ pub(crate) async fn learning_create(
     };
     match state
         .store
-        .create_learning_action(&la.la_code, &action, &actor(&viewer)?)
+        .create_learning_action(&la.la_code, &action, viewer.actor()?.as_str())
         .await
     {
         Ok(stored) => {
@@ -474,7 +467,7 @@ pub(crate) async fn learning_update(
     };
     match state
         .store
-        .update_learning_action(&la.la_code, id, version, &action, &actor(&viewer)?)
+        .update_learning_action(&la.la_code, id, version, &action, viewer.actor()?.as_str())
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("{}/{id}", learning_base(&la))).into_response()),

@@ -294,10 +294,7 @@ pub(crate) async fn confirm(
     let la = authority(&state, &code).await?;
     allow(&viewer, Action::Write, &la, &base(&la))?;
     let month = parse_month(&state, Some(&form.month))?;
-    let actor = viewer
-        .signed_in()
-        .map(|s| s.user.username.to_string())
-        .ok_or(PageError::Forbidden)?;
+    let actor = viewer.actor()?.to_string();
     let rules = &rules().programme;
     let inputs = state.store.programme_inputs(&la.la_code).await?;
     let audit_log = state.store.audit_log(&la.la_code).await?;
@@ -449,10 +446,7 @@ async fn replace_list(
     let la = authority(&state, &code).await?;
     let path = format!("{}/{}", base(&la), list.field());
     allow(&viewer, Action::Write, &la, &path)?;
-    let actor = viewer
-        .signed_in()
-        .map(|s| s.user.username.to_string())
-        .ok_or(PageError::Forbidden)?;
+    let actor = viewer.actor()?.to_string();
     // The reader's problems (each with its line and column) or the store's refusal are
     // shown on the form with the text as pasted; nothing is replaced.
     let refused = match list {

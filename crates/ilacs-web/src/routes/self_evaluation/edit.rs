@@ -15,7 +15,6 @@ use ilacs_domain::self_evaluation::{
     new_version_from, next_year_from, Citation, CitationKind, FinancialYear, NewCitation,
     NewParagraph, Paragraph, Question, SectionKey, SelfEvaluation, Transition,
 };
-use ilacs_domain::user::Username;
 use ilacs_store::StoreError;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -32,13 +31,6 @@ pub(super) const OTHER_EVIDENCE: [CitationKind; 5] = [
     CitationKind::PracticeReview,
     CitationKind::Feedback,
 ];
-
-pub(super) fn username(viewer: &Viewer) -> Result<Username, PageError> {
-    viewer
-        .signed_in()
-        .map(|s| s.user.username.clone())
-        .ok_or(PageError::Forbidden)
-}
 
 /// The numbers of the case audits a paragraph cites.
 fn cited_audits(p: &Paragraph) -> Vec<i64> {
@@ -101,7 +93,7 @@ pub(crate) async fn start(
             .map_err(|e| PageError::Internal(e.to_string()))?
         }
     };
-    let actor = username(&viewer)?;
+    let actor = viewer.actor()?.clone();
     let created = match state
         .store
         .create_self_evaluation(&sef, actor.as_str())
@@ -251,7 +243,7 @@ pub(super) async fn save(
     sef: &SelfEvaluation,
     row_version: i64,
 ) -> Result<Option<String>, PageError> {
-    let actor = username(viewer)?;
+    let actor = viewer.actor()?.clone();
     match state
         .store
         .save_self_evaluation(sef, row_version, actor.as_str())
@@ -440,7 +432,7 @@ pub(crate) async fn advance(
         )
     })?;
     let mut sef = stored.sef.clone();
-    let actor = username(&viewer)?;
+    let actor = viewer.actor()?.clone();
     sef.advance(wanted, actor.clone(), chrono::Utc::now())
         .map_err(|e| PageError::BadRequest(format!("{e}.")))?;
     match state
