@@ -6,6 +6,7 @@ mod audits;
 mod home;
 mod indicators;
 mod local_authorities;
+mod posted;
 mod self_evaluation;
 mod sign_in;
 mod users;

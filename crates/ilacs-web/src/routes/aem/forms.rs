@@ -5,6 +5,7 @@
 use super::pages::meeting_json;
 use super::*;
 use crate::auth::csrf::CsrfToken;
+use crate::routes::posted;
 use crate::views::PageFrame;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -98,7 +99,7 @@ pub(crate) async fn plan(
     let la = authority(&state, &code).await?;
     authorize(viewer.principal(), Action::Write, &any_meeting(&la))
         .map_err(|d| PageError::denied(d, &base(&la)))?;
-    let map = form_map(&fields);
+    let map = posted::fields(&fields);
     let form = NewPlan {
         date: get(&map, "date"),
     };
@@ -224,8 +225,8 @@ pub(crate) async fn save_record(
 ) -> Result<Response, PageError> {
     let la = authority(&state, &code).await?;
     let stored = meeting(&state, &viewer, &la, id, Part::Meeting, Action::Write).await?;
-    let map = form_map(&fields);
-    let version = row_version(&map)?;
+    let map = posted::fields(&fields);
+    let version = posted::row_version(&map)?;
     let form = NewRecord {
         date: get(&map, "date"),
         venue: get(&map, "venue"),
@@ -344,8 +345,8 @@ pub(crate) async fn save_agenda(
 ) -> Result<Response, PageError> {
     let la = authority(&state, &code).await?;
     let stored = meeting(&state, &viewer, &la, id, Part::Meeting, Action::Write).await?;
-    let map = form_map(&fields);
-    let version = row_version(&map)?;
+    let map = posted::fields(&fields);
+    let version = posted::row_version(&map)?;
     let form = NewAgenda {
         items: rows(&map, "items", &["standard", "title", "note"])
             .into_iter()
@@ -501,8 +502,8 @@ pub(crate) async fn save_outcomes(
 ) -> Result<Response, PageError> {
     let la = authority(&state, &code).await?;
     let stored = meeting(&state, &viewer, &la, id, Part::Meeting, Action::Write).await?;
-    let map = form_map(&fields);
-    let version = row_version(&map)?;
+    let map = posted::fields(&fields);
+    let version = posted::row_version(&map)?;
     let form = NewOutcomes {
         focus_theme: get(&map, "focus_theme"),
         focus_reason: get(&map, "focus_reason"),

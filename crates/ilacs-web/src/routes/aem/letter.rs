@@ -8,6 +8,7 @@ use crate::auth::csrf::CsrfToken;
 use crate::error::ApiError;
 use crate::exports::{aem_letter_document, aem_letter_file_name, ExportFormat};
 use crate::routes::api_authority;
+use crate::routes::posted;
 use crate::views::PageFrame;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -112,8 +113,8 @@ pub(crate) async fn save_letter(
 ) -> Result<Response, PageError> {
     let la = authority(&state, &code).await?;
     let stored = meeting(&state, &viewer, &la, id, Part::Letter, Action::Write).await?;
-    let map = form_map(&fields);
-    let version = row_version(&map)?;
+    let map = posted::fields(&fields);
+    let version = posted::row_version(&map)?;
     let page = LetterPage {
         state: &state,
         viewer: &viewer,
@@ -166,8 +167,8 @@ pub(crate) async fn issue(
 ) -> Result<Response, PageError> {
     let la = authority(&state, &code).await?;
     let stored = meeting(&state, &viewer, &la, id, Part::Letter, Action::Write).await?;
-    let map = form_map(&fields);
-    let version = row_version(&map)?;
+    let map = posted::fields(&fields);
+    let version = posted::row_version(&map)?;
     let by = viewer.actor()?.clone();
     match state
         .store

@@ -112,22 +112,6 @@ pub(super) async fn meeting(
     Ok(stored)
 }
 
-/// A posted form as a map of trimmed values.
-pub(super) fn form_map(fields: &[(String, String)]) -> HashMap<&str, &str> {
-    fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect()
-}
-
-pub(super) fn row_version(map: &HashMap<&str, &str>) -> Result<i64, PageError> {
-    map.get("row_version")
-        .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| {
-            PageError::BadRequest("The form is missing its version. Open the page again.".into())
-        })
-}
-
 /// Saves a changed meeting. `Ok(Some(message))` is a refusal to show on the form
 /// (someone saved since it was opened, or the change is not allowed).
 pub(super) async fn save(

@@ -4,6 +4,7 @@
 use super::pages::transition_key;
 use super::*;
 use crate::auth::csrf::CsrfToken;
+use crate::routes::posted;
 use crate::views::PageFrame;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -224,17 +225,6 @@ pub(crate) async fn answer_form(
     render_answers(&viewer, &csrf, page, values, vec![], StatusCode::OK)
 }
 
-/// The `row_version` a form was opened at: the store refuses a save from a stale one.
-pub(super) fn form_row_version(map: &HashMap<&str, &str>) -> Result<i64, PageError> {
-    map.get("row_version")
-        .copied()
-        .unwrap_or("")
-        .parse()
-        .map_err(|_| {
-            PageError::BadRequest("The form is missing its version. Open the page again.".into())
-        })
-}
-
 /// Saves a changed draft. `Ok(Some(message))` is a refusal to show on the form (someone
 /// saved since it was opened, or the change is not allowed); nothing is lost.
 pub(super) async fn save(
@@ -356,8 +346,8 @@ pub(crate) async fn save_answers(
     let stored = editable(&state, &viewer, &la, &year, number).await?;
     let key = SectionKey::parse(&key).map_err(|_| PageError::NotFound)?;
     stored.sef.section(&key).ok_or(PageError::NotFound)?;
-    let map: HashMap<&str, &str> = fields.iter().map(|(k, v)| (k.as_str(), v.trim())).collect();
-    let row_version = form_row_version(&map)?;
+    let map = posted::trimmed_fields(&fields);
+    let row_version = posted::row_version(&map)?;
 
     let mut sef = stored.sef.clone();
     let mut errors = Vec::new();

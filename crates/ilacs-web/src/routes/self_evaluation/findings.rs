@@ -1,11 +1,10 @@
 //! Strengths and areas for development, each with the evidence behind it: added,
 //! changed and removed while the version is a draft.
 
-use super::edit::{
-    editable, empty_block, form_row_version, read_block, save, shown_block, OTHER_EVIDENCE,
-};
+use super::edit::{editable, empty_block, read_block, save, shown_block, OTHER_EVIDENCE};
 use super::*;
 use crate::auth::csrf::CsrfToken;
+use crate::routes::posted;
 use crate::views::PageFrame;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -14,7 +13,6 @@ use axum::{Extension, Form};
 use ilacs_domain::self_evaluation::{EditError, Finding, ItemId, ItemKind, SelfEvaluation};
 use ilacs_store::StoredSef;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 
 /// What the page's form does: add a finding (of the kind chosen on the form, if any
 /// yet), or change one already written.
@@ -206,8 +204,8 @@ async fn submit(
     editing: Editing<'_>,
     fields: &[(String, String)],
 ) -> Result<Response, PageError> {
-    let map: HashMap<&str, &str> = fields.iter().map(|(k, v)| (k.as_str(), v.trim())).collect();
-    let row_version = form_row_version(&map)?;
+    let map = posted::trimmed_fields(fields);
+    let row_version = posted::row_version(&map)?;
     let block = read_block(state, la, &map, "finding").await?;
     let mut errors = block.errors;
     if let Editing::Add(kind) = editing {
@@ -266,8 +264,8 @@ pub(crate) async fn remove_finding(
     let la = authority(&state, &code).await?;
     let stored = editable(&state, &viewer, &la, &year, number).await?;
     let (id, _) = finding(&stored.sef, &id)?;
-    let map: HashMap<&str, &str> = fields.iter().map(|(k, v)| (k.as_str(), v.trim())).collect();
-    let row_version = form_row_version(&map)?;
+    let map = posted::trimmed_fields(&fields);
+    let row_version = posted::row_version(&map)?;
     let page = Page {
         viewer: &viewer,
         csrf: &csrf,

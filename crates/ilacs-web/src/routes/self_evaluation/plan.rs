@@ -1,9 +1,10 @@
 //! The improvement plan: actions with an owner and dates, the area for development each
 //! answers, and evidence that it has happened.
 
-use super::edit::{editable, form_row_version, save};
+use super::edit::{editable, save};
 use super::*;
 use crate::auth::csrf::CsrfToken;
+use crate::routes::posted;
 use crate::views::PageFrame;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -15,7 +16,6 @@ use ilacs_domain::self_evaluation::{
 };
 use ilacs_store::StoredSef;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 
 const FIELDS: [&str; 9] = [
     "description",
@@ -196,9 +196,9 @@ async fn submit(
     change: Option<ItemId>,
     fields: &[(String, String)],
 ) -> Result<Response, PageError> {
-    let map: HashMap<&str, &str> = fields.iter().map(|(k, v)| (k.as_str(), v.trim())).collect();
+    let map = posted::trimmed_fields(fields);
     let get = |k: &str| map.get(k).copied().unwrap_or("").to_string();
-    let row_version = form_row_version(&map)?;
+    let row_version = posted::row_version(&map)?;
     let form = Value::Object(
         FIELDS
             .iter()
@@ -312,8 +312,8 @@ pub(crate) async fn remove_action(
     let la = authority(&state, &code).await?;
     let stored = editable(&state, &viewer, &la, &year, number).await?;
     let id = action(&stored.sef, &id)?;
-    let map: HashMap<&str, &str> = fields.iter().map(|(k, v)| (k.as_str(), v.trim())).collect();
-    let row_version = form_row_version(&map)?;
+    let map = posted::trimmed_fields(&fields);
+    let row_version = posted::row_version(&map)?;
     let mut sef = stored.sef.clone();
     sef.remove_action(id)
         .map_err(|e| PageError::BadRequest(e.to_string()))?;

@@ -2,9 +2,10 @@
 //! (the sector rejected a fixed template), so the LA adds its own, reorders any, and
 //! removes those it added.
 
-use super::edit::{editable, form_row_version, save};
+use super::edit::{editable, save};
 use super::*;
 use crate::auth::csrf::CsrfToken;
+use crate::routes::posted;
 use crate::views::PageFrame;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -12,7 +13,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use ilacs_domain::self_evaluation::{EditError, SectionKey, SectionKind, SelfEvaluation};
 use serde_json::{json, Value};
-use std::collections::HashMap;
 
 fn kind_label(kind: SectionKind) -> &'static str {
     match kind {
@@ -94,8 +94,8 @@ pub(crate) async fn arrange_sections(
 ) -> Result<Response, PageError> {
     let la = authority(&state, &code).await?;
     let stored = editable(&state, &viewer, &la, &year, number).await?;
-    let map: HashMap<&str, &str> = fields.iter().map(|(k, v)| (k.as_str(), v.trim())).collect();
-    let row_version = form_row_version(&map)?;
+    let map = posted::trimmed_fields(&fields);
+    let row_version = posted::row_version(&map)?;
     let field = |k: &str| map.get(k).copied().unwrap_or("");
     let title = field("title");
     let mut sef = stored.sef.clone();
