@@ -6,15 +6,25 @@
 //! [`write_clean_xlsx`] writes the clean lists in the canonical layout. [`generate`]
 //! makes synthetic workbooks with a chosen share of real-world dirt, for tests and
 //! benchmarks.
+//!
+//! Before data leaves the LA, [`degrade`] pseudonymises it with the LA's [`Key`]; the
+//! service [`merge`]s each upload into the LA's history and keeps that history as one
+//! CSV per list ([`write_list_csv`], read back with [`read_csvs`]).
 
 mod cells;
+mod degrade;
 pub mod generate;
+mod merge;
 mod read;
 pub mod schema;
 mod write;
+mod write_csv;
 
 pub use cells::{uk_date, Value};
+pub use degrade::{degrade, postcode_sector, pseudonym, Key, KeyError, MIN_KEY_BYTES};
 pub use generate::{generate, Generated, Injected};
+pub use merge::{merge, ListMerge, MergeSummary};
 pub use read::{read_csvs, read_workbook, Action, AnnexA, CleanList, Issue, ReadError};
 pub use schema::{Schema, SchemaError};
 pub use write::{write_clean_xlsx, WriteError};
+pub use write_csv::write_list_csv;

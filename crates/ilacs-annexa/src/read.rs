@@ -100,6 +100,24 @@ impl CleanList {
     pub fn rows_kept(&self) -> usize {
         self.values.len() / self.columns.len().max(1)
     }
+
+    /// A list made from values (`columns.len()` to a row), as degrading and merging do.
+    pub(crate) fn from_values(
+        list: u8,
+        source: String,
+        rows_read: usize,
+        columns: Vec<usize>,
+        values: Vec<Value>,
+    ) -> CleanList {
+        debug_assert_eq!(values.len() % columns.len().max(1), 0);
+        CleanList {
+            list,
+            source,
+            rows_read,
+            columns,
+            values,
+        }
+    }
 }
 
 /// Every list found in a file, in list order, and every issue, by list and row.

@@ -36,6 +36,21 @@ pub struct Column {
     /// The list version that added the column (List 9 gained four in 2024).
     pub added: Option<String>,
     pub variants: Vec<String>,
+    /// What degrading does to it before data leaves the LA (None: kept as it is).
+    pub degrade: Option<Degrade>,
+}
+
+/// How degrading (pseudonymising) treats a column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Degrade {
+    /// Replaced by a keyed hash of the text and this kind ("child", "worker"...): the
+    /// same text gives the same pseudonym in every column of one kind, and never the
+    /// pseudonym it gives in a column of another kind.
+    Hash(String),
+    /// A date to the 1st of its month.
+    Month,
+    /// A postcode to its sector (`E20 1LP` to `E20 1`); anything else blank.
+    PostcodeSector,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +61,11 @@ pub struct ListDef {
     /// The sheet's name in the clean workbook (at most 31 characters, Excel's limit).
     pub sheet: String,
     pub columns: Vec<Column>,
+    /// The columns (indexes into `columns`) whose values identify a row when uploads
+    /// are merged: an upload's row replaces the history's row with the same values.
+    pub dedup: Vec<usize>,
+    /// Date columns: a row's reference date for retention is the latest of them.
+    pub reference_dates: Vec<usize>,
     /// Normalised header → column index: the canonical names and their variants.
     headers: HashMap<String, usize>,
     /// Columns no other list has: a sheet must have one to be recognised as this list,
@@ -98,6 +118,9 @@ impl CodeSet {
 #[derive(Debug, Clone)]
 pub struct Schema {
     pub version: String,
+    /// Merged history keeps a row while its reference date is at most this many years
+    /// before the merge's "as at" date (None: rows never expire).
+    pub retention_years: Option<u32>,
     pub lists: Vec<ListDef>,
     pub code_sets: Vec<CodeSet>,
     /// Lower-cased cell texts that mean "no value" (`#n/a`, `null`...).
@@ -115,6 +138,18 @@ impl Schema {
 
     pub fn list(&self, number: u8) -> Option<&ListDef> {
         self.lists.iter().find(|l| l.number == number)
+    }
+
+    /// The canonical text of a code in `column` (None if the column holds no codes or
+    /// the index is past its set's end).
+    pub fn code_text(&self, column: &Column, index: u16) -> Option<&str> {
+        match column.kind {
+            ColumnType::Code(set) => self.code_sets[set]
+                .values
+                .get(usize::from(index))
+                .map(String::as_str),
+            _ => None,
+        }
     }
 
     /// Whether a trimmed cell text is a placeholder for no value.
@@ -192,19 +227,52 @@ impl Schema {
                     }
                     headers.insert(key, index);
                 }
+                let degrade = c
+                    .degrade
+                    .as_ref()
+                    .map(|d| degrade_rule(d, kind))
+                    .transpose()
+                    .map_err(|m| invalid(format!("list {}, '{}': {m}", l.number, c.name)))?;
                 columns.push(Column {
                     name: c.name.clone(),
                     kind,
                     required: c.required,
                     added: c.added.clone(),
                     variants: c.variants.clone(),
+                    degrade,
                 });
+            }
+            let named = |field: &str, names: &[String]| {
+                names
+                    .iter()
+                    .map(|n| {
+                        columns.iter().position(|c| &c.name == n).ok_or_else(|| {
+                            invalid(format!(
+                                "list {}: {field} names '{n}', not one of its columns",
+                                l.number
+                            ))
+                        })
+                    })
+                    .collect::<Result<Vec<usize>, SchemaError>>()
+            };
+            let dedup = named("dedup", &l.dedup)?;
+            let reference_dates = named("reference_dates", &l.reference_dates)?;
+            if let Some(&c) = reference_dates
+                .iter()
+                .find(|&&c| columns[c].kind != ColumnType::Date)
+            {
+                return Err(invalid(format!(
+                    "list {}: reference date '{}' is not a date column",
+                    l.number, columns[c].name
+                )));
             }
             lists.push(ListDef {
                 number: l.number,
                 name: l.name.clone(),
                 sheet: l.sheet.clone(),
                 columns,
+                dedup,
+                reference_dates,
                 headers,
                 distinctive: Vec::new(),
             });
@@ -231,10 +299,28 @@ impl Schema {
         }
         Ok(Schema {
             version: file.version,
+            retention_years: file.retention_years,
             lists,
             code_sets,
             blank_markers: file.blank_markers,
         })
+    }
+}
+
+/// A column's degrading rule, if its type allows it.
+fn degrade_rule(rule: &DegradeFile, kind: ColumnType) -> Result<Degrade, String> {
+    match (rule, kind) {
+        (DegradeFile::Hash(k), ColumnType::Id | ColumnType::Text) => {
+            if k.is_empty() || !k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                return Err(format!(
+                    "hash kind '{k}' is not a word of lower-case letters"
+                ));
+            }
+            Ok(Degrade::Hash(k.clone()))
+        }
+        (DegradeFile::Month, ColumnType::Date) => Ok(Degrade::Month),
+        (DegradeFile::PostcodeSector, ColumnType::Text) => Ok(Degrade::PostcodeSector),
+        _ => Err("degrade: a hash is for id or text columns, month for dates and postcode_sector for text".into()),
     }
 }
 
@@ -310,6 +396,8 @@ pub fn code_key(text: &str) -> String {
 struct SchemaFile {
     version: String,
     #[serde(default)]
+    retention_years: Option<u32>,
+    #[serde(default)]
     blank_markers: Vec<String>,
     code_sets: HashMap<String, Vec<CodeValueFile>>,
     lists: Vec<ListFile>,
@@ -329,6 +417,10 @@ struct ListFile {
     number: u8,
     name: String,
     sheet: String,
+    #[serde(default)]
+    dedup: Vec<String>,
+    #[serde(default)]
+    reference_dates: Vec<String>,
     columns: Vec<ColumnFile>,
 }
 
@@ -346,6 +438,17 @@ struct ColumnFile {
     added: Option<String>,
     #[serde(default)]
     variants: Vec<String>,
+    #[serde(default)]
+    degrade: Option<DegradeFile>,
+}
+
+/// `{ hash = "child" }`, `"month"` or `"postcode_sector"`.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum DegradeFile {
+    Hash(String),
+    Month,
+    PostcodeSector,
 }
 
 #[cfg(test)]
@@ -377,6 +480,131 @@ mod tests {
             normalise_header("been \u{2018}Missing\u{2019} from"),
             normalise_header("been 'Missing' from")
         );
+    }
+
+    fn names<'a>(list: &'a ListDef, columns: &[usize]) -> Vec<&'a str> {
+        columns
+            .iter()
+            .map(|&c| list.columns[c].name.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn the_bundled_merge_keys_and_reference_dates_name_the_lists_columns() {
+        let s = Schema::bundled();
+        assert_eq!(s.retention_years, Some(6));
+        for l in &s.lists {
+            let id = if l.number == 11 {
+                "Individual adopter identifier"
+            } else {
+                "Child Unique ID"
+            };
+            assert_eq!(names(l, &l.dedup).first(), Some(&id), "list {}", l.number);
+            assert!(!l.reference_dates.is_empty(), "list {}", l.number);
+        }
+        let list = |n| s.list(n).unwrap();
+        assert_eq!(
+            names(list(1), &list(1).dedup),
+            ["Child Unique ID", "Date of Contact", "Contact Source"]
+        );
+        assert_eq!(
+            names(list(8), &list(8).dedup),
+            [
+                "Child Unique ID",
+                "Date Started to be Looked After",
+                "Child's Legal Status",
+                "Placement Type",
+                "Placement Provider",
+                "Placement postcode"
+            ]
+        );
+        assert_eq!(names(list(9), &list(9).dedup), ["Child Unique ID"]);
+        assert_eq!(
+            names(list(11), &list(11).dedup),
+            ["Individual adopter identifier", "Date enquiry received"]
+        );
+        assert_eq!(
+            names(list(1), &list(1).reference_dates),
+            ["Date of Contact"]
+        );
+        assert_eq!(
+            names(list(8), &list(8).reference_dates),
+            [
+                "Date Started to be Looked After",
+                "Date of Last Social Work Visit",
+                "Date Ceased to be Looked After"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_bundled_schema_degrades_ids_names_births_and_postcodes() {
+        let hash = |k: &str| Some(Degrade::Hash(k.to_string()));
+        let mut degraded = 0;
+        for l in &Schema::bundled().lists {
+            for c in &l.columns {
+                let expected = match c.name.as_str() {
+                    "Child Unique ID" => hash("child"),
+                    "Individual adopter identifier" => hash("adopter"),
+                    "Family identifier" => hash("family"),
+                    "Allocated Worker" | "Allocated Personal Advisor" => hash("worker"),
+                    "Allocated Team" => hash("team"),
+                    "Date of Birth" => Some(Degrade::Month),
+                    "Placement postcode" => Some(Degrade::PostcodeSector),
+                    _ => None,
+                };
+                assert_eq!(c.degrade, expected, "list {}, {}", l.number, c.name);
+                degraded += usize::from(expected.is_some());
+            }
+        }
+        // IDs in 11 lists (and two family IDs), DOB in 10, workers and teams in 7 and a
+        // personal advisor, one postcode.
+        assert_eq!(degraded, 11 + 2 + 10 + 7 * 2 + 1 + 1);
+    }
+
+    #[test]
+    fn merge_and_degrade_settings_that_do_not_fit_their_columns_are_refused() {
+        let schema = |list_extra: &str, column_extra: &str| {
+            format!(
+                r#"
+                version = "x"
+                [code_sets]
+                [[lists]]
+                number = 1
+                name = "L"
+                sheet = "L"
+                {list_extra}
+                columns = [
+                  {{ name = "ID", type = "id" }},
+                  {{ name = "Seen", type = "date" }},
+                  {{ name = "Where", type = "text"{column_extra} }},
+                ]
+            "#
+            )
+        };
+        let ok = Schema::parse(&schema(
+            r#"dedup = ["ID", "Seen"]
+               reference_dates = ["Seen"]"#,
+            r#", degrade = "postcode_sector""#,
+        ))
+        .unwrap();
+        assert_eq!(ok.lists[0].dedup, [0, 1]);
+        assert_eq!(ok.retention_years, None);
+        for (list_extra, column_extra, says) in [
+            (r#"dedup = ["Id"]"#, "", "dedup names 'Id'"),
+            (r#"reference_dates = ["Where"]"#, "", "not a date column"),
+            ("", r#", degrade = "month""#, "degrade"),
+            ("", r#", degrade = { hash = "Child" }"#, "hash kind 'Child'"),
+        ] {
+            match Schema::parse(&schema(list_extra, column_extra)) {
+                Err(SchemaError::Invalid(m)) => assert!(m.contains(says), "{m}"),
+                other => panic!("{list_extra} {column_extra}: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            Schema::parse(&schema("", r#", degrade = "shred""#)),
+            Err(SchemaError::Toml(_))
+        ));
     }
 
     #[test]

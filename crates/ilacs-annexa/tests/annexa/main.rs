@@ -2,6 +2,10 @@
 //! and CSVs in, lists and issues out.
 
 mod bad_input;
+mod degrade;
+mod history_csv;
+mod lists;
+mod merge;
 mod reading;
 mod round_trip;
 mod support;
