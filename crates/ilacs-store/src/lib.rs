@@ -10,7 +10,8 @@ mod sql;
 pub use error::StoreError;
 pub use ilacs_domain::reference::ReferenceData;
 pub use records::{
-    AccessEntry, Change, ConfirmedProgramme, Counts, ImportSummary, LaOverview, NewAccessEntry,
+    AccessEntry, AnnexAHistory, AnnexAList, AnnexAUpload, AnnexAUploadReport, Change,
+    ConfirmedProgramme, Counts, ImportSummary, LaOverview, NewAccessEntry, NewAnnexAUpload,
     NewApiToken, NewCaseAudit, NewUser, ProgrammeInputs, PublishedImport, PublishedSummary,
     SefSummary, SharedSef, StoredAudit, StoredLearningAction, StoredMeeting, StoredSef, UserRecord,
 };
@@ -357,6 +358,35 @@ pub trait Store: Send + Sync {
         on: NaiveDate,
         by: &Username,
     ) -> Result<StoredMeeting, StoreError>;
+
+    // Annex A ------------------------------------------------------------------------
+
+    /// Records an upload by `actor` and replaces the LA's lists with `lists` (its
+    /// history with the upload merged in), in one transaction: if any of it fails,
+    /// nothing is saved and the previous lists stay as they were. An LA not known, no
+    /// lists, a list number not 1 to 11 or a list given twice is [`StoreError::Invalid`];
+    /// an upload merged onto lists another upload has replaced since
+    /// (`merged_onto` not the LA's latest) is [`StoreError::Conflict`].
+    async fn save_annex_a_upload(
+        &self,
+        upload: &NewAnnexAUpload,
+        lists: &[AnnexAList],
+        actor: &str,
+    ) -> Result<AnnexAUpload, StoreError>;
+
+    /// The LA's lists as merged so far, in list order; None before its first upload.
+    async fn annex_a_history(&self, la: &LaCode) -> Result<Option<AnnexAHistory>, StoreError>;
+
+    /// The LA's uploads, newest first, without their reports.
+    async fn annex_a_uploads(&self, la: &LaCode) -> Result<Vec<AnnexAUpload>, StoreError>;
+
+    /// One upload of the LA with its report (None if it does not exist or is another
+    /// LA's).
+    async fn annex_a_upload(
+        &self,
+        la: &LaCode,
+        id: i64,
+    ) -> Result<Option<AnnexAUploadReport>, StoreError>;
 }
 
 /// Opens the store a URL names: `sqlite://PATH` (created if missing) or

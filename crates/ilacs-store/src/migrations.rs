@@ -29,6 +29,7 @@ const SQLITE: &[(i64, &str)] = &[
         8,
         include_str!("../migrations/sqlite/0008_annual_engagement.sql"),
     ),
+    (9, include_str!("../migrations/sqlite/0009_annex_a.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_initial.sql")),
@@ -60,6 +61,7 @@ const POSTGRES: &[(i64, &str)] = &[
         8,
         include_str!("../migrations/postgres/0008_annual_engagement.sql"),
     ),
+    (9, include_str!("../migrations/postgres/0009_annex_a.sql")),
 ];
 
 pub(crate) async fn migrate(pool: &AnyPool, dialect: Dialect) -> Result<(), StoreError> {

@@ -1,5 +1,6 @@
 //! The records the store reads and writes, beyond the domain's own types.
 
+use chrono::NaiveDate;
 use ilacs_domain::access::{Role, SefStage};
 use ilacs_domain::aem::Meeting;
 use ilacs_domain::audit::{
@@ -260,4 +261,69 @@ pub struct StoredMeeting {
     pub created_by: String,
     pub updated_at: i64,
     pub updated_by: String,
+}
+
+/// An Annex A upload to record: the file, what reading it found, and what merging it
+/// into the LA's history did. The store keeps the report and summary as given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAnnexAUpload {
+    pub la: LaCode,
+    pub filename: String,
+    /// The date the upload was merged as at (retention counts back from it).
+    pub as_at: NaiveDate,
+    /// The lists the file had, by number.
+    pub lists_found: Vec<u8>,
+    pub rows_read: u64,
+    pub rows_kept: u64,
+    pub issue_count: u64,
+    /// The issues report, in the form the caller keeps it (CSV, JSON...).
+    pub report: Vec<u8>,
+    /// What merging did, as JSON.
+    pub merge_summary: String,
+    /// The upload whose lists this one was merged onto: [`AnnexAHistory::upload_id`] as
+    /// read before merging, None if the LA had no history. A save after which another
+    /// upload has been saved is refused, so that no upload's rows are lost.
+    pub merged_onto: Option<i64>,
+}
+
+/// A recorded Annex A upload, without its report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnexAUpload {
+    pub id: i64,
+    pub la: LaCode,
+    pub filename: String,
+    pub uploaded_by: String,
+    pub uploaded_at: i64,
+    pub as_at: NaiveDate,
+    pub lists_found: Vec<u8>,
+    pub rows_read: u64,
+    pub rows_kept: u64,
+    pub issue_count: u64,
+    pub merge_summary: String,
+}
+
+/// A recorded upload with its issues report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnexAUploadReport {
+    pub upload: AnnexAUpload,
+    pub report: Vec<u8>,
+}
+
+/// One of an LA's Annex A lists: its number (1 to 11), its rows and their bytes
+/// (`ilacs_annexa::write_list_csv`; the store does not read them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnexAList {
+    pub list: u8,
+    pub rows: u64,
+    pub data: Vec<u8>,
+}
+
+/// An LA's Annex A lists as merged from every upload so far, in list order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnexAHistory {
+    /// The upload that made them: a merge onto these lists names it as its
+    /// [`NewAnnexAUpload::merged_onto`].
+    pub upload_id: i64,
+    pub updated_at: i64,
+    pub lists: Vec<AnnexAList>,
 }

@@ -4,6 +4,7 @@
 //! migrations, connection set-up and how a write locks what it checks differ.
 
 mod aem;
+mod annex_a;
 mod audit_programme;
 mod learning;
 mod published;
@@ -11,9 +12,10 @@ mod self_evaluations;
 
 use crate::migrations::migrate;
 use crate::records::{
-    AccessEntry, ConfirmedProgramme, ImportSummary, LaOverview, NewAccessEntry, NewApiToken,
-    NewCaseAudit, NewUser, ProgrammeInputs, PublishedImport, PublishedSummary, SefSummary,
-    SharedSef, StoredAudit, StoredLearningAction, StoredMeeting, StoredSef, UserRecord,
+    AccessEntry, AnnexAHistory, AnnexAList, AnnexAUpload, AnnexAUploadReport, ConfirmedProgramme,
+    ImportSummary, LaOverview, NewAccessEntry, NewAnnexAUpload, NewApiToken, NewCaseAudit, NewUser,
+    ProgrammeInputs, PublishedImport, PublishedSummary, SefSummary, SharedSef, StoredAudit,
+    StoredLearningAction, StoredMeeting, StoredSef, UserRecord,
 };
 use crate::{Store, StoreError};
 use async_trait::async_trait;
@@ -1357,6 +1359,31 @@ impl Store for SqlStore {
         by: &Username,
     ) -> Result<StoredMeeting, StoreError> {
         self.issue_letter(id, expected_row_version, on, by).await
+    }
+
+    async fn save_annex_a_upload(
+        &self,
+        upload: &NewAnnexAUpload,
+        lists: &[AnnexAList],
+        actor: &str,
+    ) -> Result<AnnexAUpload, StoreError> {
+        self.save_annex_a(upload, lists, actor).await
+    }
+
+    async fn annex_a_history(&self, la: &LaCode) -> Result<Option<AnnexAHistory>, StoreError> {
+        self.annex_a_lists_of(la).await
+    }
+
+    async fn annex_a_uploads(&self, la: &LaCode) -> Result<Vec<AnnexAUpload>, StoreError> {
+        self.annex_a_upload_list(la).await
+    }
+
+    async fn annex_a_upload(
+        &self,
+        la: &LaCode,
+        id: i64,
+    ) -> Result<Option<AnnexAUploadReport>, StoreError> {
+        self.annex_a_upload_report(la, id).await
     }
 }
 

@@ -5,6 +5,7 @@
 //! message, unless `ILACS_REQUIRE_POSTGRES=1` (the test script sets it), when they fail.
 
 mod aem;
+mod annex_a;
 mod audit_programme;
 mod audits;
 mod learning;
