@@ -70,8 +70,8 @@ pub enum Command {
         #[command(subcommand)]
         what: ExportCommand,
     },
-    /// Annex A, the child-level lists: check and clean a workbook (xlsx, xls or ods)
-    /// or one CSV file per list. Exit status 2 when the files cannot be read.
+    /// Annex A, the child-level lists: check, clean and degrade a workbook (xlsx, xls or
+    /// ods) or one CSV file per list. Exit status 2 when the files cannot be read.
     #[command(name = "annex-a")]
     AnnexA {
         #[command(subcommand)]
@@ -98,6 +98,21 @@ pub enum AnnexACommand {
         /// One workbook, or one CSV file per list.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write the clean lists degraded for sharing: child, family and adopter IDs and
+    /// the names of workers and teams replaced by pseudonyms keyed with the LA's secret
+    /// (the same key gives the same pseudonyms every time), dates of birth to the 1st of
+    /// their month, placement postcodes to their sector. Written whole or not at all.
+    Degrade {
+        /// One workbook, or one CSV file per list.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The LA's key: a file of at least 16 bytes, kept apart from the data. Make one
+        /// with `head -c 32 /dev/urandom > annex-a.key` and use it for every upload.
+        #[arg(long)]
+        key_file: PathBuf,
         #[arg(long)]
         out: PathBuf,
     },

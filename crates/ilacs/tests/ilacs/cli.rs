@@ -782,3 +782,161 @@ fn annex_a_clean_writes_a_workbook_that_checks_clean() {
     );
     assert_eq!(report["lists"].as_array().unwrap().len(), 11);
 }
+
+/// An Annex A list as CSV: every column, the given cells, a valid value in every other
+/// required cell.
+fn annex_a_csv(list: u8, rows: &[&[(&str, &str)]]) -> Vec<u8> {
+    use ilacs_annexa::schema::ColumnType;
+    let schema = ilacs_annexa::Schema::bundled();
+    let def = schema.list(list).unwrap();
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(def.columns.iter().map(|c| c.name.as_str()))
+        .unwrap();
+    for row in rows {
+        out.write_record(def.columns.iter().map(|c| {
+            let given = row.iter().find(|(name, _)| *name == c.name);
+            match (given, c.kind) {
+                (Some((_, text)), _) => text.to_string(),
+                _ if !c.required => String::new(),
+                (None, ColumnType::Code(set)) => schema.code_sets[set].values[0].clone(),
+                (None, ColumnType::Date) => "01/01/2024".into(),
+                (None, ColumnType::Integer) => "0".into(),
+                (None, _) => "Team A".into(),
+            }
+        }))
+        .unwrap();
+    }
+    out.into_inner().unwrap()
+}
+
+/// A column of a list in a workbook `ilacs` wrote.
+fn annex_a_column(file: &Path, list: u8, name: &str) -> Vec<ilacs_annexa::Value> {
+    let annex = ilacs_annexa::read_workbook(&std::fs::read(file).unwrap()).unwrap();
+    assert!(annex.issues.is_empty(), "{:?}", annex.issues);
+    let def = ilacs_annexa::Schema::bundled().list(list).unwrap();
+    let clean = annex.lists.iter().find(|l| l.list == list).unwrap();
+    let at = clean
+        .columns
+        .iter()
+        .position(|&c| def.columns[c].name == name)
+        .unwrap();
+    clean.rows().map(|row| row[at].clone()).collect()
+}
+
+#[test]
+fn annex_a_degrade_pseudonymises_with_the_key_and_coarsens_births_and_postcodes() {
+    use chrono::Datelike;
+    use ilacs_annexa::Value;
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    let contacts = path("contacts.csv");
+    let in_care = path("children-in-care.csv");
+    std::fs::write(
+        &contacts,
+        annex_a_csv(
+            1,
+            &[
+                &[
+                    ("Child Unique ID", "100234"),
+                    ("Date of Birth", "15/06/2012"),
+                ],
+                &[
+                    ("Child Unique ID", "100235"),
+                    ("Date of Birth", "31/12/2015"),
+                ],
+            ],
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        &in_care,
+        annex_a_csv(
+            8,
+            &[
+                &[
+                    ("Child Unique ID", "100234"),
+                    ("Date of Birth", "15/06/2012"),
+                    ("Placement postcode", "E20 1LP"),
+                ],
+                &[
+                    ("Child Unique ID", "100236"),
+                    ("Date of Birth", "01/02/2009"),
+                    ("Placement postcode", "sw1a 2aa"),
+                ],
+            ],
+        ),
+    )
+    .unwrap();
+    std::fs::write(path("la.key"), [7u8; 32]).unwrap();
+    // A key typed into a text file, line break and all.
+    std::fs::write(path("other.key"), "another secret of the LA's\n").unwrap();
+
+    let degrade = |key: &str, out: &str| {
+        ilacs(
+            &[
+                "annex-a",
+                "degrade",
+                contacts.to_str().unwrap(),
+                in_care.to_str().unwrap(),
+                "--key-file",
+                path(key).to_str().unwrap(),
+                "--out",
+                path(out).to_str().unwrap(),
+            ],
+            &[],
+        )
+    };
+    let run = degrade("la.key", "first.xlsx").ok();
+    assert!(run.stdout.contains("2 lists, 4 rows"), "{run}");
+    degrade("la.key", "again.xlsx").ok();
+    degrade("other.key", "other.xlsx").ok();
+
+    let ids = |file: &str, list| annex_a_column(&path(file), list, "Child Unique ID");
+    let first = ids("first.xlsx", 1);
+    assert_eq!(first.len(), 2);
+    for id in &first {
+        let Value::Text(t) = id else { panic!("{id:?}") };
+        assert!(
+            t.len() == 20 && t.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{t}"
+        );
+        assert!(!["100234", "100235"].contains(&t.as_ref()));
+    }
+    assert_eq!(ids("again.xlsx", 1), first, "the same key, the same IDs");
+    assert_eq!(ids("again.xlsx", 8), ids("first.xlsx", 8));
+    // Child 100234 is in both lists: one pseudonym links them.
+    assert_eq!(ids("first.xlsx", 8)[0], first[0]);
+    let other = ids("other.xlsx", 1);
+    assert!(
+        other.iter().zip(&first).all(|(a, b)| a != b),
+        "another key, other IDs"
+    );
+
+    for list in [1, 8] {
+        let births = annex_a_column(&path("first.xlsx"), list, "Date of Birth");
+        assert!(
+            births
+                .iter()
+                .all(|b| matches!(b, Value::Date(d) if d.day() == 1)),
+            "{births:?}"
+        );
+    }
+    assert_eq!(
+        annex_a_column(&path("first.xlsx"), 8, "Placement postcode"),
+        [Value::Text("E20 1".into()), Value::Text("SW1A 2".into())]
+    );
+
+    // A key too short, or missing, is refused before anything is written.
+    std::fs::write(path("short.key"), "secret\n").unwrap();
+    for key in ["short.key", "missing.key"] {
+        let run = degrade(key, "refused.xlsx")
+            .fails_saying(&[key, "head -c 32 /dev/urandom > annex-a.key"]);
+        assert_eq!(run.status.code(), Some(1), "{run}");
+    }
+    assert!(!path("refused.xlsx").exists());
+    // A file that cannot be read: exit 2, as the other annex-a commands.
+    std::fs::write(&contacts, b"Child Unique ID,Gender\nC1,Caf\xe9\n").unwrap();
+    let run = degrade("la.key", "refused.xlsx");
+    assert_eq!(run.status.code(), Some(2), "{run}");
+    assert!(!path("refused.xlsx").exists());
+}

@@ -1,7 +1,8 @@
-//! `ilacs annex-a`: check and clean Annex A files. Scripts rely on the exit status
+//! `ilacs annex-a`: check, clean and degrade Annex A files. Scripts rely on the exit status
 //! (0 read, 2 unreadable) and on `check --format json`'s shape.
 
 mod check;
+mod degrade;
 
 use crate::cli::AnnexACommand;
 use anyhow::Context;
@@ -54,6 +55,11 @@ pub fn run(what: AnnexACommand) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        AnnexACommand::Degrade {
+            files,
+            key_file,
+            out,
+        } => degrade::run(&files, &key_file, &out),
     }
 }
 
@@ -96,4 +102,3 @@ fn read_file(f: &Path) -> anyhow::Result<Vec<u8>> {
     }
     std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))
 }
-
