@@ -1,38 +1,75 @@
-//! Times each phase of checking and cleaning a workbook: `phases FILE.xlsx`.
+//! Times each phase of checking and cleaning a workbook:
+//! `phases FILE.xlsx [calamine] [read] [repeat=N]`. With `calamine`, also times
+//! calamine's own reading (the fallback path) to compare; with `read`, only reads (for
+//! profiling the reader); `repeat=N` does it all N times.
 
-use calamine::Reader;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// This thread's CPU time so far (Linux), to report beside wall time: the machine is
+/// shared, and wall time alone says as much about the neighbours as about this code.
+fn cpu() -> Duration {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .map_or(Duration::ZERO, Duration::from_nanos)
+}
+
+/// Wall and CPU time since `(t, c)`.
+fn since((t, c): (Instant, Duration)) -> String {
+    format!("{:.0?} wall, {:.0?} CPU", t.elapsed(), cpu() - c)
+}
+
+fn start() -> (Instant, Duration) {
+    (Instant::now(), cpu())
+}
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: phases FILE.xlsx");
-    let bytes = std::fs::read(&path).expect("readable");
-    let t = Instant::now();
-    let mut wb: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(&bytes[..])).unwrap();
-    println!("calamine open (shared strings): {:?}", t.elapsed());
-    let t = Instant::now();
-    let mut cells = 0;
-    for name in wb.sheet_names() {
-        let r = wb.worksheet_range(&name).unwrap();
-        cells += r.get_size().0 * r.get_size().1;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = args
+        .first()
+        .expect("usage: phases FILE.xlsx [calamine] [read] [repeat=N]");
+    let compare = args.iter().any(|a| a == "calamine");
+    let read_only = args.iter().any(|a| a == "read");
+    let repeat = args
+        .iter()
+        .find_map(|a| a.strip_prefix("repeat=")?.parse().ok())
+        .unwrap_or(1);
+    let bytes = std::fs::read(path).expect("readable");
+    for _ in 0..repeat {
+        phases(&bytes, compare, read_only);
     }
-    println!("calamine ranges ({cells} cells): {:?}", t.elapsed());
-    let t = Instant::now();
-    let mut streamed = 0;
-    for name in wb.sheet_names() {
-        let mut cells = wb.worksheet_cells_reader(&name).unwrap();
-        while let Ok(Some(_)) = cells.next_cell() {
-            streamed += 1;
-        }
+}
+
+fn phases(bytes: &[u8], compare: bool, read_only: bool) {
+    if compare {
+        let t = start();
+        let annex = ilacs_annexa::testing::read_workbook_with_calamine(bytes).unwrap();
+        println!(
+            "calamine read and clean ({} issues): {}",
+            annex.issues.len(),
+            since(t)
+        );
     }
+    let t = start();
+    let annex = ilacs_annexa::read_workbook(bytes).unwrap();
+    let cells: usize = annex
+        .lists
+        .iter()
+        .map(|l| l.rows_read * l.columns.len())
+        .sum();
     println!(
-        "calamine cells streamed ({streamed} cells): {:?}",
-        t.elapsed()
+        "read_workbook ({} lists, ~{cells} cells, {} issues): {}",
+        annex.lists.len(),
+        annex.issues.len(),
+        since(t)
     );
-    let t = Instant::now();
-    let annex = ilacs_annexa::read_workbook(&bytes).unwrap();
-    println!("read_workbook (all of it): {:?}", t.elapsed());
-    let t = Instant::now();
+    if compare && ilacs_annexa::testing::read_xlsx_fast(bytes).is_err() {
+        println!("  (the fast reader left this workbook to calamine)");
+    }
+    if read_only {
+        return;
+    }
+    let t = start();
     let out = ilacs_annexa::write_clean_xlsx(&annex).unwrap();
-    println!("write_clean_xlsx ({} bytes): {:?}", out.len(), t.elapsed());
+    println!("write_clean_xlsx ({} bytes): {}", out.len(), since(t));
 }

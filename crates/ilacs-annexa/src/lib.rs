@@ -12,9 +12,10 @@ pub mod generate;
 mod read;
 pub mod schema;
 mod write;
+mod xlsx;
 
 pub use cells::{uk_date, Value};
 pub use generate::{generate, Generated, Injected};
-pub use read::{read_csvs, read_workbook, Action, AnnexA, CleanList, Issue, ReadError};
+pub use read::{read_csvs, read_workbook, testing, Action, AnnexA, CleanList, Issue, ReadError};
 pub use schema::{Schema, SchemaError};
 pub use write::{write_clean_xlsx, WriteError};
