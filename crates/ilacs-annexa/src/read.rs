@@ -223,6 +223,11 @@ pub mod testing {
     /// The fast xlsx reader alone: Err, with the reason, where it would leave the
     /// workbook to calamine.
     pub fn read_xlsx_fast(bytes: &[u8]) -> Result<Result<AnnexA, ReadError>, String> {
+        match format_of(bytes) {
+            Ok("xlsx") => {}
+            Ok(other) => return Err(format!("not xlsx but {other}")),
+            Err(e) => return Ok(Err(e)),
+        }
         match super::read_xlsx_fast(bytes) {
             Ok(result) => Ok(result),
             Err(Fallback::TooLarge { part, limit }) => Ok(Err(too_large(&part, limit))),

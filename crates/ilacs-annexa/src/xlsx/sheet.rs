@@ -18,6 +18,10 @@ use std::io::Read;
 
 /// What is inflated at a time; a row longer than this grows the buffer.
 const BUFFER_BYTES: usize = 256 * 1024;
+/// The most one row (or any one element before the rows) may take: an Annex A row is
+/// a few hundred bytes, Excel's widest a few megabytes. More is damage or a bomb, and
+/// is refused rather than held in memory.
+const MAX_ROW_BYTES: usize = 64 << 20;
 /// Excel's limits: a cell beyond them is damage (calamine reads it, the lists ignore it).
 const MAX_ROW: u32 = 1_048_576;
 const MAX_COLUMN: u32 = 16_384;
@@ -63,6 +67,9 @@ pub(crate) struct SheetReader<'a, 'b> {
     done: bool,
     /// calamine's `row_index`: the 0-based row of a cell without `r`.
     row_index: u32,
+    /// quick-xml's count of open elements: it ignores end tags' names as calamine
+    /// sets it up, but refuses an end tag when none is open.
+    open: u64,
     last_row: Option<u32>,
     /// `</row>` as this sheet writes it (with its namespace prefix, if any).
     row_close: memchr::memmem::Finder<'static>,
@@ -91,6 +98,7 @@ impl<'a, 'b> SheetReader<'a, 'b> {
             eof: false,
             done: false,
             row_index: 0,
+            open: 0,
             last_row: None,
             row_close: memchr::memmem::Finder::new(b"</row>").into_owned(),
             sheet_data_close: Vec::new(),
@@ -116,6 +124,12 @@ impl<'a, 'b> SheetReader<'a, 'b> {
             self.pos = 0;
         }
         if self.end == self.buf.len() {
+            if self.buf.len() >= MAX_ROW_BYTES {
+                return Err(Fallback::TooLarge {
+                    part: format!("one row of {}", self.path),
+                    limit: MAX_ROW_BYTES as u64,
+                });
+            }
             let grown = self.buf.len() * 2;
             self.buf.resize(grown, 0);
         }
@@ -195,7 +209,15 @@ impl<'a, 'b> SheetReader<'a, 'b> {
                 continue;
             };
             let name = &s[tag.name.0..tag.name.1];
-            if !tag.end {
+            if tag.end {
+                self.open = self
+                    .open
+                    .checked_sub(1)
+                    .ok_or(Fallback::Calamine("an end tag with no element open"))?;
+            } else {
+                if !tag.empty {
+                    self.open += 1;
+                }
                 match local(name) {
                     b"dimension" => {
                         let Some(range) = attribute(&s[tag.attrs.0..tag.attrs.1], b"ref")? else {
@@ -257,6 +279,9 @@ impl<'a, 'b> SheetReader<'a, 'b> {
         };
         if tag.end {
             if s[..tag.len] == self.sheet_data_close[..] {
+                if self.open == 0 {
+                    return bail("an end tag with no element open");
+                }
                 self.done = true;
                 self.pos += tag.len;
                 return Ok(Scan::Passed);
@@ -315,6 +340,7 @@ impl<'a, 'b> SheetReader<'a, 'b> {
                     s: body,
                     base,
                     i: 0,
+                    open: self.open + 1,
                     row_index: self.row_index,
                     col_index: 0,
                     context: &self.context,
@@ -322,6 +348,11 @@ impl<'a, 'b> SheetReader<'a, 'b> {
                     arena: &mut self.arena,
                 };
                 cells.parse()?;
+                // The row's end tag.
+                self.open = cells
+                    .open
+                    .checked_sub(1)
+                    .ok_or(Fallback::Calamine("an end tag with no element open"))?;
                 close + self.row_close.needle().len()
             }
         };
@@ -410,7 +441,11 @@ impl Tag {
                     return Ok(None);
                 };
                 let name = &s[2..2 + gt];
-                if name.is_empty() || name.iter().any(|b| is_space(*b) || *b == b'<') {
+                if name.is_empty()
+                    || name
+                        .iter()
+                        .any(|b| is_space(*b) || matches!(b, b'<' | b'"' | b'\''))
+                {
                     return bail("an end tag calamine may read otherwise");
                 }
                 Ok(Some(Tag {
@@ -429,6 +464,14 @@ impl Tag {
                     .unwrap_or(s.len() - 1);
                 if name_end == 1 {
                     return bail("a tag without a name");
+                }
+                // quick-xml's name runs to the first white space: a slash not closing
+                // the tag, or a quote (which it reads as opening a value), is in it.
+                if s[1..name_end].iter().any(|b| matches!(b, b'"' | b'\''))
+                    || (s.get(name_end) == Some(&b'/')
+                        && s.get(name_end + 1).is_some_and(|b| *b != b'>'))
+                {
+                    return bail("a name calamine may read otherwise");
                 }
                 let mut i = name_end;
                 loop {
@@ -504,6 +547,11 @@ impl<'s> Iterator for Attributes<'s> {
             self.i += 1;
         }
         let key = &s[key_start..self.i];
+        if !key.iter().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-' | b'.') || *b >= 0x80
+        }) {
+            return Some(bail("an attribute name calamine may read otherwise"));
+        }
         while self.i < s.len() && is_space(s[self.i]) {
             self.i += 1;
         }
@@ -657,6 +705,8 @@ struct Cells<'r, 'c> {
     /// Where `s` starts in the buffer.
     base: usize,
     i: usize,
+    /// As [`SheetReader::open`].
+    open: u64,
     row_index: u32,
     col_index: u32,
     context: &'r Context<'c>,
@@ -826,6 +876,7 @@ impl Cells<'_, '_> {
         self.i += tag.len;
         let mut value = Raw::Empty;
         if !tag.empty {
+            self.open += 1;
             loop {
                 self.skip_space();
                 let child = self.tag()?;
@@ -834,10 +885,14 @@ impl Cells<'_, '_> {
                     if &s[name_at.0..name_at.1] != c_name {
                         return bail("a cell's end tag does not match");
                     }
+                    self.close()?;
                     self.i += child.len;
                     break;
                 }
                 self.i += child.len;
+                if !child.empty {
+                    self.open += 1;
+                }
                 value = match local(&s[name_at.0..name_at.1]) {
                     b"v" => {
                         let text = if child.empty {
@@ -873,6 +928,15 @@ impl Cells<'_, '_> {
         Ok(())
     }
 
+    /// An end tag: quick-xml refuses one when no element is open.
+    fn close(&mut self) -> Result<(), Fallback> {
+        self.open = self
+            .open
+            .checked_sub(1)
+            .ok_or(Fallback::Calamine("an end tag with no element open"))?;
+        Ok(())
+    }
+
     /// The text from `i` to the end tag named as `name_at`, which must follow it.
     fn text_until_end(&mut self, name_at: (usize, usize)) -> Result<(usize, usize), Fallback> {
         let start = self.i;
@@ -886,6 +950,7 @@ impl Cells<'_, '_> {
         {
             return bail("a value holding an element");
         }
+        self.close()?;
         self.i += end.len;
         Ok((start, lt))
     }
@@ -966,6 +1031,7 @@ impl Cells<'_, '_> {
         let mut events = Events {
             s,
             i: self.i,
+            open: self.open,
             pending_end: None,
         };
         let closing = &s[closing.0..closing.1];
@@ -1019,6 +1085,7 @@ impl Cells<'_, '_> {
             }
         };
         self.i = events.i;
+        self.open = events.open;
         Ok(result)
     }
 }
@@ -1083,6 +1150,8 @@ enum Event<'s> {
 struct Events<'s> {
     s: &'s [u8],
     i: usize,
+    /// As [`SheetReader::open`].
+    open: u64,
     pending_end: Option<&'s [u8]>,
 }
 
@@ -1109,10 +1178,16 @@ impl<'s> Events<'s> {
         }
         self.i += tag.len;
         Ok(if tag.end {
+            self.open = self
+                .open
+                .checked_sub(1)
+                .ok_or(Fallback::Calamine("an end tag with no element open"))?;
             Event::End(name)
         } else {
             if tag.empty {
                 self.pending_end = Some(name);
+            } else {
+                self.open += 1;
             }
             Event::Start(name)
         })

@@ -582,7 +582,7 @@ const ID_CELLS: [&str; 21] = [
     r#"s="1"/>"#,
 ];
 
-fn every_kind_of_cell() -> String {
+pub fn every_kind_of_cell() -> String {
     let mut data = String::from(HEADER_ROW);
     for (i, id) in ID_CELLS.iter().enumerate() {
         data.push_str(&contact_row(i as u32 + 2, id));
