@@ -120,6 +120,12 @@ pub fn read_workbook(bytes: &[u8]) -> Result<AnnexA, ReadError> {
         match read_xlsx_fast(bytes) {
             Ok(result) => return result,
             Err(Fallback::TooLarge { part, limit }) => return Err(too_large(&part, limit)),
+            Err(Fallback::TooMany(message)) => {
+                return Err(ReadError::Unreadable {
+                    format: "xlsx",
+                    message,
+                })
+            }
             // calamine has no limits of its own: each part is checked first.
             Err(Fallback::Calamine(_)) => {
                 if let Err(Fallback::TooLarge { part, limit }) = xlsx::reader::within_limits(bytes)
@@ -231,6 +237,10 @@ pub mod testing {
         match super::read_xlsx_fast(bytes) {
             Ok(result) => Ok(result),
             Err(Fallback::TooLarge { part, limit }) => Ok(Err(too_large(&part, limit))),
+            Err(Fallback::TooMany(message)) => Ok(Err(ReadError::Unreadable {
+                format: "xlsx",
+                message,
+            })),
             Err(Fallback::Calamine(why)) => Err(why.to_string()),
         }
     }

@@ -29,6 +29,8 @@ pub(crate) enum Fallback {
     Calamine(&'static str),
     /// A part unpacks to more than its limit: never handed on.
     TooLarge { part: String, limit: u64 },
+    /// Too many of something (sheets): never handed on. Says what.
+    TooMany(String),
 }
 
 impl Fallback {

@@ -8,12 +8,16 @@ use super::{compat, Capped, Fallback, MAX_PART_BYTES, MAX_WORKBOOK_BYTES};
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::Event;
 use quick_xml::name::QName;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufReader, Cursor, Read};
 
 pub(crate) type Zip<'b> = zip::ZipArchive<Cursor<&'b [u8]>>;
 pub(crate) type Part<'z, 'b> = Capped<zip::read::ZipFile<'z, Cursor<&'b [u8]>>>;
 type Xml<'z, 'b> = quick_xml::Reader<BufReader<Part<'z, 'b>>>;
+
+/// The most sheets a workbook may have: each costs a look-up and a reader, and a
+/// hostile workbook.xml can list millions (pointing at one part).
+const MAX_SHEETS: usize = 1000;
 
 /// The shared strings, in one buffer.
 #[derive(Default)]
@@ -48,6 +52,9 @@ impl Strings {
 /// A workbook opened: what every sheet needs to read its cells.
 pub(crate) struct Book<'b> {
     zip: Zip<'b>,
+    /// Each entry's name by its name lower-cased with `/` for `\\` (the first of any
+    /// that compare equal so), for looking parts up as calamine does, in one step.
+    names: HashMap<String, String>,
     pub(crate) strings: Strings,
     /// For each cell style (`s`), whether its number format shows a date, a time or a
     /// duration: calamine reads a number in such a cell as a date.
@@ -65,8 +72,15 @@ impl<'b> Book<'b> {
     pub(crate) fn open(bytes: &'b [u8]) -> Result<Book<'b>, Fallback> {
         let zip = zip::ZipArchive::new(Cursor::new(bytes))
             .map_err(|_| Fallback::Calamine("the zip container does not open"))?;
+        let mut names = HashMap::new();
+        for name in zip.file_names() {
+            names
+                .entry(name.replace('\\', "/").to_ascii_lowercase())
+                .or_insert_with(|| name.to_string());
+        }
         let mut book = Book {
             zip,
+            names,
             strings: Strings::default(),
             date_styles: Vec::new(),
             is_1904: false,
@@ -77,13 +91,19 @@ impl<'b> Book<'b> {
         book.read_styles()?;
         let relationships = book.read_relationships()?;
         book.read_workbook(&relationships)?;
+        if book.sheets.len() > MAX_SHEETS {
+            return Err(Fallback::TooMany(format!(
+                "it has {} sheets; an Annex A return has a few dozen at most, and more than {MAX_SHEETS} are refused",
+                book.sheets.len()
+            )));
+        }
         Ok(book)
     }
 
     /// A part of the package by its path, looked up as calamine does (ignoring case
     /// and backslashes); None if it is not there.
     fn part(&mut self, path: &str) -> Result<Option<Part<'_, 'b>>, Fallback> {
-        let name = zip_path(&self.zip, path);
+        let name = self.zip_path(path);
         let limit = MAX_PART_BYTES.min(self.budget);
         match self.zip.by_name(&name) {
             Ok(file) => Ok(Some(Capped::new(file, limit))),
@@ -102,7 +122,7 @@ impl<'b> Book<'b> {
             .find(|(n, _)| n == name)
             .map(|(_, p)| p.clone())
             .ok_or(Fallback::Calamine("no such sheet"))?;
-        let entry = zip_path(&self.zip, &path);
+        let entry = self.zip_path(&path);
         let limit = MAX_PART_BYTES.min(self.budget);
         let file = match self.zip.by_name(&entry) {
             Ok(file) => file,
@@ -114,6 +134,15 @@ impl<'b> Book<'b> {
             is_1904: self.is_1904,
         };
         SheetReader::new(Capped::new(file, limit), &path, context)
+    }
+
+    /// calamine's `path_to_zip_path`: the first entry whose name, with `\\` read as
+    /// `/`, equals the path ignoring ASCII case (else the path as it is).
+    fn zip_path(&self, path: &str) -> String {
+        self.names
+            .get(&path.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or_else(|| path.to_string())
     }
 
     /// Counts a sheet's inflated bytes against the whole workbook's limit.
@@ -211,17 +240,6 @@ impl<'b> Book<'b> {
 fn state(xml: &Xml<'_, '_>) -> (u64, bool) {
     let part = xml.get_ref().get_ref();
     (part.left(), part.exceeded)
-}
-
-/// calamine's `path_to_zip_path`: the first entry whose name, with `\` read as `/`,
-/// equals the path ignoring ASCII case.
-fn zip_path(zip: &Zip<'_>, path: &str) -> String {
-    for name in zip.file_names() {
-        if path.eq_ignore_ascii_case(&name.replace('\\', "/")) {
-            return name.to_string();
-        }
-    }
-    path.to_string()
 }
 
 fn xml_error<T>(_: T) -> Fallback {

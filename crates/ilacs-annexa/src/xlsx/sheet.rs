@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use std::io::Read;
 
 /// What is inflated at a time; a row longer than this grows the buffer.
-const BUFFER_BYTES: usize = 256 * 1024;
+const BUFFER_BYTES: usize = 64 * 1024;
 /// The most one row (or any one element before the rows) may take: an Annex A row is
 /// a few hundred bytes, Excel's widest a few megabytes. More is damage or a bomb, and
 /// is refused rather than held in memory.

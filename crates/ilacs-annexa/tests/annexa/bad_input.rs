@@ -404,3 +404,15 @@ fn crc32(data: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[test]
+fn a_workbook_of_thousands_of_sheets_is_refused() {
+    use crate::reading::{package, sheet_xml, SHARED};
+    let names: Vec<String> = (0..1001).map(|i| format!("S{i}")).collect();
+    let sheets: Vec<(&str, String)> = names.iter().map(|n| (n.as_str(), sheet_xml(""))).collect();
+    let e = read_workbook(&package(&sheets, SHARED, "")).unwrap_err();
+    assert!(
+        matches!(&e, ReadError::Unreadable { format: "xlsx", message } if message.contains("1001 sheets")),
+        "{e}"
+    );
+}
