@@ -16,7 +16,11 @@ fn cpu() -> Duration {
 
 /// Wall and CPU time since `(t, c)`.
 fn since((t, c): (Instant, Duration)) -> String {
-    format!("{:.0?} wall, {:.0?} CPU", t.elapsed(), cpu() - c)
+    format!(
+        "{:.3} s wall, {:.3} s CPU",
+        t.elapsed().as_secs_f64(),
+        (cpu() - c).as_secs_f64()
+    )
 }
 
 fn start() -> (Instant, Duration) {
