@@ -3,7 +3,9 @@
 //! The schema is data (`data/annex_a/lists.toml`, see [`Schema::bundled`]). Reading
 //! ([`read_workbook`], [`read_csvs`]) recognises each list by its headers, cleans every
 //! cell to its column's type and reports each change or rejection as an [`Issue`];
-//! [`write_clean_xlsx`] writes the clean lists in the canonical layout. [`generate`]
+//! [`write_clean_xlsx`] writes the clean lists in the canonical layout. xlsx is read and
+//! written by the crate's own streaming reader and writer (`xlsx`), checked against
+//! calamine, which reads xls, ods and any xlsx the fast reader leaves to it. [`generate`]
 //! makes synthetic workbooks with a chosen share of real-world dirt, for tests and
 //! benchmarks.
 //!
@@ -19,12 +21,13 @@ mod read;
 pub mod schema;
 mod write;
 mod write_csv;
+mod xlsx;
 
 pub use cells::{uk_date, Value};
 pub use degrade::{degrade, postcode_sector, pseudonym, Key, KeyError, MIN_KEY_BYTES};
 pub use generate::{generate, Generated, Injected};
 pub use merge::{merge, ListMerge, MergeSummary};
-pub use read::{read_csvs, read_workbook, Action, AnnexA, CleanList, Issue, ReadError};
+pub use read::{read_csvs, read_workbook, testing, Action, AnnexA, CleanList, Issue, ReadError};
 pub use schema::{Schema, SchemaError};
 pub use write::{write_clean_xlsx, WriteError};
 pub use write_csv::write_list_csv;

@@ -3,6 +3,7 @@
 
 use crate::cells::{clean_cell, Cell, Change, Value};
 use crate::schema::{ListDef, Schema};
+use crate::xlsx::{self, sheet::SheetReader, Fallback};
 use calamine::{Data, DataRef, Reader, Sheets};
 use std::io::Cursor;
 
@@ -132,8 +133,66 @@ pub struct AnnexA {
 /// Reads an xlsx, xls or ods workbook from its bytes, recognising each sheet's list by
 /// its headers.
 pub fn read_workbook(bytes: &[u8]) -> Result<AnnexA, ReadError> {
+    let format = format_of(bytes)?;
+    if format == "xlsx" {
+        match read_xlsx_fast(bytes) {
+            Ok(result) => return result,
+            Err(Fallback::TooLarge { part, limit }) => return Err(too_large(&part, limit)),
+            Err(Fallback::TooMany(message)) => {
+                return Err(ReadError::Unreadable {
+                    format: "xlsx",
+                    message,
+                })
+            }
+            // calamine has no limits of its own: each part is checked first.
+            Err(Fallback::Calamine(_)) => {
+                if let Err(Fallback::TooLarge { part, limit }) = xlsx::reader::within_limits(bytes)
+                {
+                    return Err(too_large(&part, limit));
+                }
+            }
+        }
+    }
+    read_with_calamine(bytes, format)
+}
+
+fn too_large(part: &str, limit: u64) -> ReadError {
+    ReadError::Unreadable {
+        format: "xlsx",
+        message: format!(
+            "{part} unpacks to more than {} MiB of XML, more than any real workbook holds",
+            limit >> 20
+        ),
+    }
+}
+
+/// Reads an xlsx workbook with the fast reader ([`crate::xlsx`]); Err if it leaves the
+/// workbook to calamine or finds it too large.
+fn read_xlsx_fast(bytes: &[u8]) -> Result<Result<AnnexA, ReadError>, Fallback> {
     let schema = Schema::bundled();
-    let mut sheets = open(bytes)?;
+    let mut book = xlsx::reader::Book::open(bytes)?;
+    let names: Vec<String> = book.sheets.iter().map(|(n, _)| n.clone()).collect();
+    let mut found = Found::default();
+    for name in &names {
+        let mut sheet = book.sheet(name)?;
+        let result = found.read_fast(schema, name, &mut sheet);
+        let inflated = sheet.inflated();
+        drop(sheet);
+        book.spend(inflated);
+        match result {
+            Ok(()) => {}
+            Err(Stop::Read(e)) => return Ok(Err(e)),
+            Err(Stop::Fallback(f)) => return Err(f),
+        }
+    }
+    Ok(found.finish("the workbook", names))
+}
+
+/// Reads a workbook with calamine, as every workbook was read before the fast xlsx
+/// reader; xls and ods always are, and xlsx the fast reader leaves to it.
+fn read_with_calamine(bytes: &[u8], format: &'static str) -> Result<AnnexA, ReadError> {
+    let schema = Schema::bundled();
+    let mut sheets = open(bytes, format)?;
     let names = sheets.sheet_names();
     let mut found = Found::default();
     for name in &names {
@@ -173,6 +232,42 @@ pub fn read_workbook(bytes: &[u8]) -> Result<AnnexA, ReadError> {
         found.read(schema, name, &mut rows)?;
     }
     found.finish("the workbook", names)
+}
+
+/// The readers one at a time, for tests that compare them.
+#[doc(hidden)]
+pub mod testing {
+    use super::*;
+
+    /// calamine alone, as every workbook was read before the fast xlsx reader.
+    pub fn read_workbook_with_calamine(bytes: &[u8]) -> Result<AnnexA, ReadError> {
+        read_with_calamine(bytes, format_of(bytes)?)
+    }
+
+    /// The fast xlsx reader alone: Err, with the reason, where it would leave the
+    /// workbook to calamine.
+    pub fn read_xlsx_fast(bytes: &[u8]) -> Result<Result<AnnexA, ReadError>, String> {
+        match format_of(bytes) {
+            Ok("xlsx") => {}
+            Ok(other) => return Err(format!("not xlsx but {other}")),
+            Err(e) => return Ok(Err(e)),
+        }
+        match super::read_xlsx_fast(bytes) {
+            Ok(result) => Ok(result),
+            Err(Fallback::TooLarge { part, limit }) => Ok(Err(too_large(&part, limit))),
+            Err(Fallback::TooMany(message)) => Ok(Err(ReadError::Unreadable {
+                format: "xlsx",
+                message,
+            })),
+            Err(Fallback::Calamine(why)) => Err(why.to_string()),
+        }
+    }
+}
+
+/// Why a sheet stopped being read by the fast reader.
+enum Stop {
+    Read(ReadError),
+    Fallback(Fallback),
 }
 
 enum SheetError {
@@ -337,12 +432,46 @@ fn excel_date(dt: &calamine::ExcelDateTime) -> Cell<'static> {
     ))
 }
 
-/// ODS dates: "2024-01-31", or with a time.
-fn iso_date(s: &str) -> Cell<'_> {
+/// ODS dates: "2024-01-31", or with a time (and xlsx's rare `t="d"` cells).
+pub(crate) fn iso_date(s: &str) -> Cell<'_> {
     Cell::Date(
         s.get(..10)
             .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
     )
+}
+
+/// A cell kept past its row (a sheet's first rows are kept while its header is found).
+enum OwnedCell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    Date(Option<chrono::NaiveDate>),
+    Error(calamine::CellErrorType),
+}
+
+impl OwnedCell {
+    fn from(cell: &Cell<'_>) -> Self {
+        match *cell {
+            Cell::Empty => OwnedCell::Empty,
+            Cell::Text(s) => OwnedCell::Text(s.to_string()),
+            Cell::Number(n) => OwnedCell::Number(n),
+            Cell::Bool(b) => OwnedCell::Bool(b),
+            Cell::Date(d) => OwnedCell::Date(d),
+            Cell::Error(e) => OwnedCell::Error(e.clone()),
+        }
+    }
+
+    fn cell(&self) -> Cell<'_> {
+        match self {
+            OwnedCell::Empty => Cell::Empty,
+            OwnedCell::Text(s) => Cell::Text(s),
+            OwnedCell::Number(n) => Cell::Number(*n),
+            OwnedCell::Bool(b) => Cell::Bool(*b),
+            OwnedCell::Date(d) => Cell::Date(*d),
+            OwnedCell::Error(e) => Cell::Error(e),
+        }
+    }
 }
 
 /// The lists found so far in one file or set of files.
@@ -395,6 +524,40 @@ impl Found {
         }
         for (n, refs) in rows {
             let cells: Vec<Cell<'_>> = refs.iter().map(data_ref_cell).collect();
+            list.push_row(n, &cells, &mut self.issues);
+        }
+        self.lists.push(list.finish());
+        Ok(())
+    }
+
+    /// As [`Found::read`], for rows from the fast xlsx reader.
+    fn read_fast(
+        &mut self,
+        schema: &Schema,
+        source: &str,
+        rows: &mut SheetReader<'_, '_>,
+    ) -> Result<(), Stop> {
+        let mut first: Vec<(u32, Vec<OwnedCell>)> = Vec::new();
+        while first.len() < HEADER_SEARCH_ROWS {
+            match rows.next_row().map_err(Stop::Fallback)? {
+                Some((n, cells)) => first.push((n, cells.iter().map(OwnedCell::from).collect())),
+                None => break,
+            }
+        }
+        let first_cells: Vec<(u32, Vec<Cell<'_>>)> = first
+            .iter()
+            .map(|(n, r)| (*n, r.iter().map(OwnedCell::cell).collect()))
+            .collect();
+        let Some(mut list) = self
+            .begin(schema, source, &first_cells)
+            .map_err(Stop::Read)?
+        else {
+            return Ok(());
+        };
+        for (n, cells) in first_cells.iter().skip(list.header_index + 1) {
+            list.push_row(*n, cells, &mut self.issues);
+        }
+        while let Some((n, cells)) = rows.next_row().map_err(Stop::Fallback)? {
             list.push_row(n, &cells, &mut self.issues);
         }
         self.lists.push(list.finish());
@@ -666,17 +829,16 @@ impl<'s> ListReader<'s> {
 
 type Workbook<'a> = Sheets<Cursor<&'a [u8]>>;
 
-fn open(bytes: &[u8]) -> Result<Workbook<'_>, ReadError> {
+/// The workbook format, recognised by content, not name: uploads and renamed files lie.
+fn format_of(bytes: &[u8]) -> Result<&'static str, ReadError> {
     const ZIP: &[u8] = b"PK\x03\x04";
     const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
-    let cursor = Cursor::new(bytes);
-    // Recognised by content, not name: uploads and renamed files lie.
-    let format = if bytes.starts_with(ZIP) {
+    if bytes.starts_with(ZIP) {
         let head = &bytes[..bytes.len().min(512)];
         if contains(head, b"application/vnd.oasis.opendocument.spreadsheet") {
-            "ods"
+            Ok("ods")
         } else {
-            "xlsx"
+            Ok("xlsx")
         }
     } else if bytes.starts_with(OLE) {
         // A password-protected xlsx is an OLE container holding an `EncryptedPackage`
@@ -688,12 +850,16 @@ fn open(bytes: &[u8]) -> Result<Workbook<'_>, ReadError> {
         if contains(bytes, &encrypted) {
             return Err(ReadError::Encrypted { format: "xlsx" });
         }
-        "xls"
+        Ok("xls")
     } else {
-        return Err(ReadError::NotASpreadsheet {
+        Err(ReadError::NotASpreadsheet {
             message: "the file starts like no workbook format".into(),
-        });
-    };
+        })
+    }
+}
+
+fn open<'a>(bytes: &'a [u8], format: &'static str) -> Result<Workbook<'a>, ReadError> {
+    let cursor = Cursor::new(bytes);
     let opened = guarded(move || match format {
         "ods" => calamine::open_workbook_from_rs(cursor)
             .map(Sheets::Ods)
