@@ -5,10 +5,11 @@
 //! cell to its column's type and reports each change or rejection as an [`Issue`];
 //! [`write_clean_xlsx`] writes the clean lists in the canonical layout. [`generate`]
 //! makes synthetic workbooks with a chosen share of real-world dirt, for tests and
-//! benchmarks.
+//! benchmarks. [`indicators::compute`] gives the indicators for a reference date.
 
 mod cells;
 pub mod generate;
+pub mod indicators;
 mod read;
 pub mod schema;
 mod write;

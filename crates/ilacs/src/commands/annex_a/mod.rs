@@ -1,7 +1,11 @@
-//! `ilacs annex-a`: check and clean Annex A files. Scripts rely on the exit status
-//! (0 read, 2 unreadable) and on `check --format json`'s shape.
+//! `ilacs annex-a`: check and clean Annex A files, and compute their indicators.
+//! Scripts rely on the exit status (0 read, 2 unreadable) and on `check --format
+//! json`'s shape.
 
 mod check;
+mod indicators;
+
+pub(crate) use indicators::parse_as_at;
 
 use crate::cli::AnnexACommand;
 use anyhow::Context;
@@ -34,6 +38,25 @@ pub fn run(what: AnnexACommand) -> anyhow::Result<()> {
                 writeln!(out)?;
             } else {
                 check::write_summary(&mut out, &annex)?;
+            }
+            out.flush()?;
+            Ok(())
+        }
+        AnnexACommand::Indicators {
+            files,
+            as_at,
+            format,
+            thresholds,
+        } => {
+            let settings = indicators::settings(&thresholds)?;
+            let annex = read(&files)?;
+            let report = ilacs_annexa::indicators::compute(&annex, as_at, &settings);
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            if format == "json" {
+                serde_json::to_writer(&mut out, &report)?;
+                writeln!(out)?;
+            } else {
+                indicators::write_text(&mut out, &report)?;
             }
             out.flush()?;
             Ok(())
@@ -96,4 +119,3 @@ fn read_file(f: &Path) -> anyhow::Result<Vec<u8>> {
     }
     std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))
 }
-
