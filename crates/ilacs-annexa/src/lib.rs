@@ -12,10 +12,12 @@
 //! Before data leaves the LA, [`degrade`] pseudonymises it with the LA's [`Key`]; the
 //! service [`merge`]s each upload into the LA's history and keeps that history as one
 //! CSV per list ([`write_list_csv`], read back with [`read_csvs`]).
+//! [`indicators::compute`] gives the indicators for a reference date.
 
 mod cells;
 mod degrade;
 pub mod generate;
+pub mod indicators;
 mod merge;
 mod read;
 pub mod schema;

@@ -71,7 +71,8 @@ pub enum Command {
         what: ExportCommand,
     },
     /// Annex A, the child-level lists: check, clean and degrade a workbook (xlsx, xls or
-    /// ods) or one CSV file per list. Exit status 2 when the files cannot be read.
+    /// ods) or one CSV file per list, and compute its indicators. Exit status 2 when the
+    /// files cannot be read.
     #[command(name = "annex-a")]
     AnnexA {
         #[command(subcommand)]
@@ -91,6 +92,27 @@ pub enum AnnexACommand {
         /// "column", "value", "reason", "action"}]}; text (the default): a summary.
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         format: String,
+    },
+    /// The indicators inspectors compute from Annex A, for a reference date: each with
+    /// its numerator, denominator and the child rows behind them. Exit status 0 when
+    /// the files were read (an indicator a list or column is missing for says so), 2
+    /// when they could not be.
+    Indicators {
+        /// One workbook, or one CSV file per list.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The reference date R, the last day of the return, as YYYY-MM-DD. Indicators
+        /// over a period take the 6 months to R.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::commands::annex_a::parse_as_at)]
+        as_at: chrono::NaiveDate,
+        /// json: the report, every indicator with its figures, breakdown and drill-down
+        /// to child rows; text (the default): one line per indicator.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+        /// The LA's own standard in place of a default threshold, as
+        /// INDICATOR.THRESHOLD=VALUE (e.g. cpp_visits.working_days=15); repeatable.
+        #[arg(long = "threshold", value_name = "INDICATOR.THRESHOLD=VALUE")]
+        thresholds: Vec<String>,
     },
     /// Write the clean lists as one workbook in the canonical layout: a sheet per list,
     /// the published headers, canonical codes, dates as dates. Written whole or not at all.

@@ -4,6 +4,7 @@
 mod bad_input;
 mod degrade;
 mod history_csv;
+mod indicators;
 mod lists;
 mod merge;
 mod reading;

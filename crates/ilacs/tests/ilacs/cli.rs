@@ -940,3 +940,122 @@ fn annex_a_degrade_pseudonymises_with_the_key_and_coarsens_births_and_postcodes(
     assert_eq!(run.status.code(), Some(2), "{run}");
     assert!(!path("refused.xlsx").exists());
 }
+
+#[test]
+fn annex_a_indicators_for_a_reference_date_as_json_and_text() {
+    let dir = tempfile::tempdir().unwrap();
+    // R = 31 March 2026, so the 6 months start on 1 October 2025. Contacts in them:
+    // B and C (A's is the day before). B's referral 14 days later converts: 1 of 2.
+    let contacts = dir.path().join("contacts.csv");
+    std::fs::write(
+        &contacts,
+        "Child Unique ID,Gender,Ethnicity,Date of Contact,Contact Source\n\
+         A,a) Male,a) WBRI,30/09/2025,6\n\
+         B,a) Male,a) WBRI,01/10/2025,6\n\
+         C,b) Female,a) WBRI,31/03/2026,2A\n",
+    )
+    .unwrap();
+    let referrals = dir.path().join("referrals.csv");
+    std::fs::write(
+        &referrals,
+        "Child Unique ID,Gender,Ethnicity,Date of referral,Referral Source,Referral NFA?,\
+         Number of Referrals in Last 12 Months,Allocated Team,Allocated Worker\n\
+         B,a) Male,a) WBRI,15/10/2025,6,b) No,1,Team 1,Ann\n",
+    )
+    .unwrap();
+    let files = [path_arg(&contacts), path_arg(&referrals)];
+    let args = |extra: &[&'static str]| {
+        let mut a = vec![
+            "annex-a",
+            "indicators",
+            files[0],
+            files[1],
+            "--as-at",
+            "2026-03-31",
+        ];
+        a.extend_from_slice(extra);
+        a
+    };
+
+    let run = ilacs(&args(&["--format", "json"]), &[]).ok();
+    let report: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(report["as_at"], "2026-03-31");
+    assert_eq!(report["window_start"], "2025-10-01");
+    let by_id = |id: &str| {
+        report["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap_or_else(|| panic!("no {id}\n{run}"))
+            .clone()
+    };
+    assert_eq!(by_id("contacts")["numerator"], 2);
+    let conversion = by_id("contact_conversion");
+    assert_eq!(
+        (&conversion["numerator"], &conversion["denominator"]),
+        (&serde_json::json!(1), &serde_json::json!(2))
+    );
+    assert_eq!(conversion["children"][0]["child"], "B");
+    assert_eq!(conversion["children"][0]["numerator"], true);
+    assert_eq!(by_id("re_referral")["published"], "re_referral_rate");
+    assert_eq!(
+        by_id("cla_health")["unavailable"],
+        "List 8 (Children in care) is missing"
+    );
+
+    let text = ilacs(&args(&[]), &[]).ok();
+    for line in [
+        "Annex A indicators at 31 March 2026 (periods: the 6 months from 1 October 2025)",
+        "Contacts: 2",
+        "Contacts becoming referrals: 50.0% (1/2)",
+        "Re-referrals within 12 months: 100.0% (1/1)",
+        "Health assessments up to date: not available: List 8 (Children in care) is missing",
+    ] {
+        assert!(text.stdout.lines().any(|l| l == line), "{line:?}\n{text}");
+    }
+
+    // The LA's own standard: a referral within 10 days of the contact.
+    let stricter = ilacs(&args(&["--threshold", "contact_conversion.days=10"]), &[]).ok();
+    assert!(
+        stricter
+            .stdout
+            .contains("Contacts becoming referrals: 0.0% (0/2)"),
+        "{stricter}"
+    );
+    ilacs(&args(&["--threshold", "contact_conversion.weeks=1"]), &[])
+        .fails_saying(&["no threshold 'weeks'", "its thresholds: days"]);
+
+    let bad = ilacs(
+        &["annex-a", "indicators", files[0], "--as-at", "31/03/2026"],
+        &[],
+    )
+    .fails_saying(&["--as-at", "YYYY-MM-DD", "2026-03-31"]);
+    assert!(bad.stdout.is_empty(), "{bad}");
+}
+
+#[test]
+fn annex_a_indicators_are_all_computed_from_a_full_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("annex-a.xlsx");
+    std::fs::write(&file, ilacs_annexa::generate(40, 3, 0.02).bytes).unwrap();
+    let run = ilacs(
+        &[
+            "annex-a",
+            "indicators",
+            path_arg(&file),
+            "--as-at",
+            "2026-03-31",
+            "--format",
+            "json",
+        ],
+        &[],
+    )
+    .ok();
+    let report: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    let indicators = report["indicators"].as_array().unwrap();
+    assert_eq!(indicators.len(), 30);
+    for i in indicators {
+        assert_eq!(i["unavailable"], serde_json::Value::Null, "{}", i["id"]);
+    }
+}

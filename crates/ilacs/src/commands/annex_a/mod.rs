@@ -1,8 +1,12 @@
-//! `ilacs annex-a`: check, clean and degrade Annex A files. Scripts rely on the exit status
-//! (0 read, 2 unreadable) and on `check --format json`'s shape.
+//! `ilacs annex-a`: check, clean and degrade Annex A files, and compute their
+//! indicators. Scripts rely on the exit status (0 read, 2 unreadable) and on `check
+//! --format json`'s shape.
 
 mod check;
 mod degrade;
+mod indicators;
+
+pub(crate) use indicators::parse_as_at;
 
 use crate::cli::AnnexACommand;
 use anyhow::Context;
@@ -35,6 +39,25 @@ pub fn run(what: AnnexACommand) -> anyhow::Result<()> {
                 writeln!(out)?;
             } else {
                 check::write_summary(&mut out, &annex)?;
+            }
+            out.flush()?;
+            Ok(())
+        }
+        AnnexACommand::Indicators {
+            files,
+            as_at,
+            format,
+            thresholds,
+        } => {
+            let settings = indicators::settings(&thresholds)?;
+            let annex = read(&files)?;
+            let report = ilacs_annexa::indicators::compute(&annex, as_at, &settings);
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            if format == "json" {
+                serde_json::to_writer(&mut out, &report)?;
+                writeln!(out)?;
+            } else {
+                indicators::write_text(&mut out, &report)?;
             }
             out.flush()?;
             Ok(())
