@@ -2,6 +2,7 @@
 //! and CSVs in, lists and issues out.
 
 mod bad_input;
+mod linked;
 mod reading;
 mod round_trip;
 mod support;

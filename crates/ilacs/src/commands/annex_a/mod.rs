@@ -1,7 +1,11 @@
-//! `ilacs annex-a`: check and clean Annex A files. Scripts rely on the exit status
-//! (0 read, 2 unreadable) and on `check --format json`'s shape.
+//! `ilacs annex-a`: check and clean Annex A files, generate synthetic ones, time them.
+//! Scripts rely on the exit status (0 done, 2 files unreadable, 1 anything else) and on
+//! `check --format json`'s shape.
 
+mod bench;
 mod check;
+mod generate;
+mod profile;
 
 use crate::cli::AnnexACommand;
 use anyhow::Context;
@@ -54,6 +58,42 @@ pub fn run(what: AnnexACommand) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        AnnexACommand::Generate {
+            la,
+            all,
+            seed,
+            dirt,
+            as_at,
+            format,
+            scale,
+            jobs,
+            out,
+        } => generate::run(generate::Args {
+            la,
+            all,
+            seed,
+            dirt,
+            as_at,
+            format,
+            scale,
+            jobs,
+            out,
+        }),
+        AnnexACommand::Bench {
+            file,
+            runs,
+            national,
+            threads,
+            as_at,
+            phase,
+        } => bench::run(bench::Args {
+            file,
+            runs,
+            national,
+            threads,
+            as_at,
+            phase,
+        }),
     }
 }
 
@@ -96,4 +136,3 @@ fn read_file(f: &Path) -> anyhow::Result<Vec<u8>> {
     }
     std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))
 }
-
