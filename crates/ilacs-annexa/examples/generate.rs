@@ -1,6 +1,7 @@
 //! Writes a synthetic Annex A workbook, for measuring: `cargo run --release -p
 //! ilacs-annexa --example generate -- ROWS_PER_LIST SEED DIRT_SHARE OUT.xlsx`.
-//! (`ilacs annex-a generate`, scaled per LA from published figures, is to come.)
+//! (`ilacs annex-a generate --la CODE` writes an LA's linked return, scaled from
+//! published figures.)
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

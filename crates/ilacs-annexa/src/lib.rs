@@ -7,7 +7,9 @@
 //! written by the crate's own streaming reader and writer (`xlsx`), checked against
 //! calamine, which reads xls, ods and any xlsx the fast reader leaves to it. [`generate`]
 //! makes synthetic workbooks with a chosen share of real-world dirt, for tests and
-//! benchmarks.
+//! benchmarks; [`generate_linked`] and [`generate_linked_csv`] make one LA's whole
+//! return, its children linked across the lists, from a [`Profile`] of its volumes and
+//! rates.
 //!
 //! Before data leaves the LA, [`degrade`] pseudonymises it with the LA's [`Key`]; the
 //! service [`merge`]s each upload into the LA's history and keeps that history as one
@@ -27,7 +29,10 @@ mod xlsx;
 
 pub use cells::{uk_date, Value};
 pub use degrade::{degrade, postcode_sector, pseudonym, Key, KeyError, MIN_KEY_BYTES};
-pub use generate::{generate, Generated, Injected};
+pub use generate::{
+    csv_file_name, generate, generate_linked, generate_linked_csv, GenerateError, Generated,
+    Injected, Linked, LinkedWorkbook, Profile, Rates, Volumes,
+};
 pub use merge::{merge, ListMerge, MergeSummary};
 pub use read::{read_csvs, read_workbook, testing, Action, AnnexA, CleanList, Issue, ReadError};
 pub use schema::{Schema, SchemaError};

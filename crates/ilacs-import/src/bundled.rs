@@ -76,3 +76,23 @@ pub fn published_statistics(
 ) -> Result<PublishedStatistics, PublishedError> {
     read_published(&Definitions::bundled(), authorities, &PUBLISHED_FILES)
 }
+
+/// The counts the Annex A generator sizes an LA's return by (`data/annex_a/volumes.toml`).
+pub const ANNEX_A_VOLUMES_TOML: &str = include_str!("../../../data/annex_a/volumes.toml");
+
+/// The published indicators and the Annex A generator's counts, in one read of the
+/// bundled files: `data/annex_a/volumes.toml` is read as more indicator definitions
+/// alongside `data/indicators/published.toml` (whose regions and area codes place its
+/// rows as they place every other).
+pub fn annex_a_statistics(
+    authorities: &[LocalAuthority],
+) -> Result<PublishedStatistics, PublishedError> {
+    // Both files hold only arrays of tables, so one after the other is one TOML file.
+    let text = format!(
+        "{ANNEX_A_VOLUMES_TOML}\n{}",
+        include_str!("../../../data/indicators/published.toml")
+    );
+    let definitions = Definitions::parse_toml("data/annex_a/volumes.toml", &text)
+        .expect("the bundled Annex A volumes are valid indicator definitions (tested)");
+    read_published(&definitions, authorities, &PUBLISHED_FILES)
+}

@@ -71,8 +71,9 @@ pub enum Command {
         what: ExportCommand,
     },
     /// Annex A, the child-level lists: check, clean and degrade a workbook (xlsx, xls or
-    /// ods) or one CSV file per list, and compute its indicators. Exit status 2 when the
-    /// files cannot be read.
+    /// ods) or one CSV file per list, and compute its indicators; generate synthetic
+    /// returns; time them. Exit status 2 when the files cannot be read, 1 for any other
+    /// error.
     #[command(name = "annex-a")]
     AnnexA {
         #[command(subcommand)]
@@ -138,6 +139,71 @@ pub enum AnnexACommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write a synthetic Annex A return for an LA: its volumes scaled from DfE's
+    /// published figures (referrals, children in need, plans, children in care, care
+    /// leavers), its rates near the LA's published ones, the same children running
+    /// through the lists, with a share of real-world dirt. No real child is in it.
+    Generate {
+        /// The LA: a three-digit or area code.
+        #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+        la: Option<String>,
+        /// Every current LA, each in its own directory of --out, as CSV.
+        #[arg(long)]
+        all: bool,
+        /// The same LA, seed and options always give the same return (alone or in --all).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The share of cells and headers made dirty, 0 to 1: variant headers, other
+        /// spellings of codes, #N/A, dates in other forms or impossible, stray spaces,
+        /// blank required cells.
+        #[arg(long, default_value_t = 0.02)]
+        dirt: f64,
+        /// The reference date R, YYYY-MM-DD: the return covers the six months to it.
+        #[arg(long, default_value = "2025-03-31", value_parser = parse_date)]
+        as_at: chrono::NaiveDate,
+        /// xlsx (one workbook, the default) or csv (a directory of one CSV per list).
+        /// --all writes csv.
+        #[arg(long, value_parser = ["xlsx", "csv"])]
+        format: Option<String>,
+        /// Multiply every volume (and the workforce) by this, for benchmarks; rates
+        /// stay the LA's.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Threads for --all (default: one per core).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// The workbook (xlsx) or directory (csv, --all) to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Time reading and cleaning: rows per second, wall and CPU time and peak memory,
+    /// each phase measured in its own process. Without FILE, a 110,000-row workbook is
+    /// generated first (not timed). With --national DIR (from `generate --all`), every
+    /// LA's CSVs are read, LA by LA, on --threads workers.
+    Bench {
+        /// A workbook to time.
+        file: Option<PathBuf>,
+        /// Runs per phase.
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+        /// A directory written by `ilacs annex-a generate --all`.
+        #[arg(long)]
+        national: Option<PathBuf>,
+        /// Worker threads for --national.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// The returns' reference date, for the stages after reading.
+        #[arg(long, default_value = "2025-03-31", value_parser = parse_date)]
+        as_at: chrono::NaiveDate,
+        /// Run one phase and print its measurements as JSON (the bench runs itself so).
+        #[arg(long, hide = true)]
+        phase: Option<String>,
+    },
+}
+
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{text}' is not a date: expected YYYY-MM-DD, such as 2025-03-31"))
 }
 
 #[derive(Subcommand, Debug)]

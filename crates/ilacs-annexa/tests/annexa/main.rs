@@ -5,6 +5,7 @@ mod bad_input;
 mod degrade;
 mod history_csv;
 mod indicators;
+mod linked;
 mod lists;
 mod merge;
 mod reading;

@@ -549,3 +549,30 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_annex_a_volumes_read_with_the_published_indicators() {
+    let stats = bundled::annex_a_statistics(las()).unwrap();
+    let get = |indicator: &str, area: Area| stats.get(&key(indicator, area, "2025"));
+    // Devon's counts as DfE publishes them for 2024-25.
+    assert_eq!(
+        get("annex_a_referrals", la("878")),
+        Some(Value::Number(5700.0))
+    );
+    assert_eq!(
+        get("annex_a_cla_open", la("878")),
+        Some(Value::Number(849.0))
+    );
+    assert_eq!(
+        get("annex_a_cla_starts", la("878")),
+        Some(Value::Number(335.0))
+    );
+    assert_eq!(
+        get("annex_a_child_population", Area::England),
+        Some(Value::Number(12183016.0))
+    );
+    // The published indicators come with them, unchanged.
+    for (k, v) in real().iter() {
+        assert_eq!(stats.get(k), Some(v), "{k:?}");
+    }
+}

@@ -1059,3 +1059,256 @@ fn annex_a_indicators_are_all_computed_from_a_full_workbook() {
         assert_eq!(i["unavailable"], serde_json::Value::Null, "{}", i["id"]);
     }
 }
+
+/// `N pieces of dirt injected` and the per-list rows, from `annex-a generate`'s output.
+fn generated_counts(run: &Run) -> (usize, Vec<(u64, u64)>) {
+    let dirt = run
+        .stdout
+        .split_once(" pieces of dirt injected")
+        .and_then(|(before, _)| before.rsplit('(').next())
+        .and_then(|n| n.replace(',', "").parse().ok())
+        .unwrap_or_else(|| panic!("no count of dirt\n{run}"));
+    let rows = run
+        .stdout
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim().strip_prefix("List")?;
+            let list: u64 = l.split_whitespace().next()?.parse().ok()?;
+            let rows: u64 = l.split_whitespace().last()?.replace(',', "").parse().ok()?;
+            Some((list, rows))
+        })
+        .collect();
+    (dirt, rows)
+}
+
+/// What `annex-a check --format json` found: (list, rows) and the number of issues.
+fn checked(files: &[&Path]) -> (Vec<(u64, u64)>, usize) {
+    let mut args = vec!["annex-a", "check"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    args.extend(["--format", "json"]);
+    let run = ilacs(&args, &[]).ok();
+    let report: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    let lists = report["lists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["list"].as_u64().unwrap(), l["rows"].as_u64().unwrap()))
+        .collect();
+    (lists, report["issues"].as_array().unwrap().len())
+}
+
+#[test]
+fn annex_a_generate_writes_devon_s_return_that_checks_with_exactly_its_dirt() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("devon.xlsx");
+    let run = ilacs(
+        &[
+            "annex-a",
+            "generate",
+            "--la",
+            "878",
+            "--seed",
+            "1",
+            "--out",
+            path_arg(&xlsx),
+        ],
+        &[],
+    )
+    .ok();
+    assert!(run.stdout.contains("Devon (878)"), "{run}");
+    let (dirt, rows) = generated_counts(&run);
+    assert_eq!(rows.len(), 11, "rows of every list\n{run}");
+    assert!(dirt > 0, "the default share of dirt is not none\n{run}");
+    // Reading reports exactly what was injected, and every row.
+    assert_eq!(checked(&[&xlsx]), (rows.clone(), dirt));
+
+    // The same return as CSV files, by the LA's area code; and again, byte for byte.
+    let csv = dir.path().join("devon");
+    let run = ilacs(
+        &[
+            "annex-a",
+            "generate",
+            "--la",
+            "E10000008",
+            "--seed",
+            "1",
+            "--format",
+            "csv",
+            "--out",
+            path_arg(&csv),
+        ],
+        &[],
+    )
+    .ok();
+    assert_eq!(generated_counts(&run), (dirt, rows.clone()));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&csv)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 11, "one CSV per list, nothing left over");
+    let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    assert_eq!(checked(&paths), (rows, dirt));
+    let again = dir.path().join("again.xlsx");
+    ilacs(
+        &[
+            "annex-a",
+            "generate",
+            "--la",
+            "878",
+            "--seed",
+            "1",
+            "--out",
+            path_arg(&again),
+        ],
+        &[],
+    )
+    .ok();
+    assert_eq!(
+        std::fs::read(&xlsx).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
+}
+
+#[test]
+fn annex_a_generate_refuses_an_unknown_la_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.xlsx");
+    for (code, words) in [
+        ("999", &["no local authority has the code '999'"][..]),
+        (
+            "E99999999",
+            &["no local authority has the code 'E99999999'"][..],
+        ),
+        ("Devon", &["'Devon' is not an LA code", "three digits"][..]),
+    ] {
+        let run = ilacs(
+            &["annex-a", "generate", "--la", code, "--out", path_arg(&out)],
+            &[],
+        )
+        .fails_saying(words);
+        assert_eq!(run.status.code(), Some(1), "{run}");
+    }
+    ilacs(
+        &[
+            "annex-a",
+            "generate",
+            "--la",
+            "878",
+            "--dirt",
+            "2",
+            "--out",
+            path_arg(&out),
+        ],
+        &[],
+    )
+    .fails_saying(&["--dirt must be a share from 0 to 1"]);
+    assert!(!out.exists());
+}
+
+#[test]
+fn annex_a_generate_all_writes_every_la_and_the_bench_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("national");
+    // A hundredth of the real volumes: every LA, quickly.
+    let run = ilacs(
+        &[
+            "annex-a",
+            "generate",
+            "--all",
+            "--scale",
+            "0.01",
+            "--jobs",
+            "2",
+            "--out",
+            path_arg(&out),
+        ],
+        &[],
+    )
+    .ok();
+    assert!(run.stdout.contains("Wrote 153 LAs"), "{run}");
+    assert!(
+        run.stderr.is_empty(),
+        "no progress bar drawn when stderr is not a terminal\n{run}"
+    );
+    let devon = out.join("878-devon");
+    assert_eq!(std::fs::read_dir(&devon).unwrap().count(), 11);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 153);
+    ilacs(
+        &[
+            "annex-a",
+            "generate",
+            "--all",
+            "--format",
+            "xlsx",
+            "--out",
+            path_arg(&out),
+        ],
+        &[],
+    )
+    .fails_saying(&["--all writes CSV"]);
+
+    let (_, rows) = generated_counts(&run);
+    let total: u64 = rows.iter().map(|(_, n)| n).sum();
+    let bench = ilacs(
+        &[
+            "annex-a",
+            "bench",
+            "--national",
+            path_arg(&out),
+            "--threads",
+            "2",
+        ],
+        &[],
+    )
+    .ok();
+    assert!(bench.stdout.contains("National: 153 LAs"), "{bench}");
+    let words: Vec<String> = bench.stdout.split_whitespace().map(String::from).collect();
+    assert!(
+        words.contains(&thousands(total)),
+        "the bench read every row generated ({total})\n{bench}"
+    );
+    assert!(
+        bench.stdout.contains("rows/s") && bench.stdout.contains("peak"),
+        "{bench}"
+    );
+}
+
+#[test]
+fn annex_a_bench_times_check_and_clean_of_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("small.xlsx");
+    std::fs::write(&file, ilacs_annexa::generate(200, 3, 0.02).bytes).unwrap();
+    let run = ilacs(&["annex-a", "bench", path_arg(&file), "--runs", "2"], &[]).ok();
+    for words in [
+        "2,200 rows in 11 lists",
+        "check (read_workbook)",
+        "clean (read + write_clean_xlsx)",
+        "rows/s",
+        " MB",
+    ] {
+        assert!(run.stdout.contains(words), "{words}\n{run}");
+    }
+    let missing = dir.path().join("missing.xlsx");
+    let run = ilacs(
+        &["annex-a", "bench", path_arg(&missing), "--runs", "1"],
+        &[],
+    );
+    assert_eq!(
+        run.status.code(),
+        Some(2),
+        "an unreadable file exits 2\n{run}"
+    );
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}

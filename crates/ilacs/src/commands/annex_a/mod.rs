@@ -1,10 +1,13 @@
-//! `ilacs annex-a`: check, clean and degrade Annex A files, and compute their
-//! indicators. Scripts rely on the exit status (0 read, 2 unreadable) and on `check
-//! --format json`'s shape.
+//! `ilacs annex-a`: check, clean and degrade Annex A files, compute their indicators,
+//! generate synthetic ones, time them. Scripts rely on the exit status (0 done, 2 files
+//! unreadable, 1 anything else) and on `check --format json`'s shape.
 
+mod bench;
 mod check;
 mod degrade;
 mod indicators;
+mod generate;
+mod profile;
 
 pub(crate) use indicators::parse_as_at;
 
@@ -83,6 +86,42 @@ pub fn run(what: AnnexACommand) -> anyhow::Result<()> {
             key_file,
             out,
         } => degrade::run(&files, &key_file, &out),
+        AnnexACommand::Generate {
+            la,
+            all,
+            seed,
+            dirt,
+            as_at,
+            format,
+            scale,
+            jobs,
+            out,
+        } => generate::run(generate::Args {
+            la,
+            all,
+            seed,
+            dirt,
+            as_at,
+            format,
+            scale,
+            jobs,
+            out,
+        }),
+        AnnexACommand::Bench {
+            file,
+            runs,
+            national,
+            threads,
+            as_at,
+            phase,
+        } => bench::run(bench::Args {
+            file,
+            runs,
+            national,
+            threads,
+            as_at,
+            phase,
+        }),
     }
 }
 

@@ -1,12 +1,32 @@
-//! Synthetic Annex A workbooks with a chosen share of real-world dirt, and a record of
+//! Synthetic Annex A returns with a chosen share of real-world dirt, and a record of
 //! every piece of dirt injected so tests can check that reading reports exactly that.
 //! Deterministic: the same arguments give the same bytes.
+//!
+//! Two generators:
+//! - [`generate`]: rows of random values, unlinked (each list on its own), in a
+//!   workbook; quick to make any number of rows for tests and benchmarks.
+//! - [`generate_linked`] and [`generate_linked_csv`]: one LA's return as it would be,
+//!   from a [`Profile`] of its volumes and rates. The same children run through the
+//!   lists (a contact becomes a referral, an assessment follows, some go on to a
+//!   section 47 enquiry, a conference and a plan; children in care, care leavers and
+//!   adoption have their own chronologies), dates fall in the window and in order,
+//!   ages agree with dates of birth, workers belong to teams and hold plausible
+//!   caseloads, and the rates DfE publishes come out as the profile gives them.
+
+mod codes;
+mod lists;
+mod model;
+mod output;
+mod profile;
+mod rng;
 
 use crate::cells::excel_serial;
 use crate::read::Action;
-use crate::schema::{ColumnType, Schema};
-use chrono::NaiveDate;
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use crate::schema::ListDef;
+use rng::SplitMix64;
+
+pub use output::GenerateError;
+pub use profile::{Profile, Rates, Volumes};
 
 /// A generated workbook and the dirt in it.
 #[derive(Debug, Clone)]
@@ -35,10 +55,21 @@ pub fn generate(rows_per_list: usize, seed: u64, dirt_share: f64) -> Generated {
     write(rows_per_list, seed, dirt_share).expect("an in-memory workbook is always writable")
 }
 
-fn write(rows_per_list: usize, seed: u64, dirt: f64) -> Result<Generated, XlsxError> {
+fn write(
+    rows_per_list: usize,
+    seed: u64,
+    dirt: f64,
+) -> Result<Generated, rust_xlsxwriter::XlsxError> {
+    use crate::schema::{ColumnType, Schema};
+    use rust_xlsxwriter::{Format, Workbook};
     let schema = Schema::bundled();
     let mut rng = SplitMix64(seed);
     let mut workbook = Workbook::new();
+    // Dated, not stamped with today: the same arguments give the same bytes.
+    workbook.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::from_ymd(2025, 1, 1)?),
+    );
     let date_format = Format::new().set_num_format("dd/mm/yyyy");
     let mut injected = Vec::new();
     let mut order: Vec<usize> = (0..schema.lists.len()).collect();
@@ -163,43 +194,117 @@ fn write(rows_per_list: usize, seed: u64, dirt: f64) -> Result<Generated, XlsxEr
     })
 }
 
-/// A spelling of a code an export might use instead of the canonical one.
-fn other_spelling(canonical: &str, rng: &mut SplitMix64) -> String {
-    match (canonical.split_once(") "), rng.below(3)) {
-        (Some((_, label)), 0) => label.to_string(),
-        (Some((prefix, _)), 1) => prefix.to_uppercase(),
-        _ => format!(" {} ", canonical.to_lowercase()),
+use output::other_spelling;
+
+/// What the linked generator wrote: the data rows of each list (header and title lines
+/// not counted) and every piece of dirt, in list, row and column order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Linked {
+    pub rows: Vec<(u8, usize)>,
+    pub injected: Vec<Injected>,
+}
+
+impl Linked {
+    pub fn total_rows(&self) -> usize {
+        self.rows.iter().map(|(_, n)| n).sum()
     }
 }
 
-/// Steele, Lea and Flood's SplitMix64: small, fast and the same everywhere.
-struct SplitMix64(u64);
+/// A linked return as one xlsx workbook (a sheet per list, and a cover sheet when
+/// there is dirt).
+#[derive(Debug, Clone)]
+pub struct LinkedWorkbook {
+    pub bytes: Vec<u8>,
+    pub linked: Linked,
+}
 
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
+/// One LA's return as an xlsx workbook, made from `profile` with `dirt` (0 to 1) of
+/// its cells and headers dirty. The same profile, seed and dirt give the same
+/// workbook, and the same lists as [`generate_linked_csv`].
+pub fn generate_linked(
+    profile: &Profile,
+    seed: u64,
+    dirt: f64,
+) -> Result<LinkedWorkbook, GenerateError> {
+    let mut sink = output::XlsxSink::new(profile.as_at);
+    let linked = write_lists(profile, seed, dirt, &mut sink)?;
+    Ok(LinkedWorkbook {
+        bytes: sink.workbook.save_to_buffer()?,
+        linked,
+    })
+}
 
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
+/// One LA's return as one CSV per list, each written to the writer `open` gives for
+/// it (lists in order, one open at a time, each flushed when done: rows are streamed,
+/// never held). File names, for callers who want them: [`csv_file_name`].
+pub fn generate_linked_csv<W: std::io::Write>(
+    profile: &Profile,
+    seed: u64,
+    dirt: f64,
+    open: impl FnMut(&ListDef) -> std::io::Result<W>,
+) -> Result<Linked, GenerateError> {
+    let mut sink = output::CsvSink::new(open);
+    write_lists(profile, seed, dirt, &mut sink)
+}
 
-    fn chance(&mut self, p: f64) -> bool {
-        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
-    }
-
-    fn date(&mut self) -> NaiveDate {
-        let start = NaiveDate::from_ymd_opt(2006, 1, 1).expect("a valid date");
-        start + chrono::Days::new(self.below(20 * 365) as u64)
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, self.below(i + 1));
+/// A list's CSV file name: `list-03-referrals.csv`.
+pub fn csv_file_name(def: &ListDef) -> String {
+    let mut slug = String::new();
+    for ch in def.name.chars() {
+        if ch.is_ascii_alphanumeric() {
+            slug.push(ch.to_ascii_lowercase());
+        } else if !slug.ends_with('-') {
+            slug.push('-');
         }
     }
+    format!("list-{:02}-{}.csv", def.number, slug.trim_end_matches('-'))
+}
+
+fn write_lists(
+    profile: &Profile,
+    seed: u64,
+    dirt: f64,
+    sink: &mut dyn output::Sink,
+) -> Result<Linked, GenerateError> {
+    let schema = crate::schema::Schema::bundled();
+    static CODES: std::sync::OnceLock<codes::Codes> = std::sync::OnceLock::new();
+    let codes = CODES.get_or_init(|| codes::Codes::new(schema));
+    let model = model::Model::build(profile, codes, seed);
+    let window = format!(
+        "{} to {}",
+        crate::uk_date(model.w0),
+        crate::uk_date(model.as_at)
+    );
+    if dirt > 0.0 {
+        sink.cover(&[
+            format!("Annex A: {}", profile.la_name),
+            format!("Reference date: {}", crate::uk_date(model.as_at)),
+            "Synthetic data for testing: no real children.".to_string(),
+        ])?;
+    }
+    let mut raw = Vec::new();
+    let mut rows = Vec::new();
+    for def in &schema.lists {
+        let title = format!("List {}: {} ({window})", def.number, def.name);
+        let mut out = output::ListOut::begin(def, seed, dirt, &mut raw, sink, &title)?;
+        let m = &model;
+        match def.number {
+            1 => lists::contacts(m, codes, seed, &mut out, def)?,
+            2 => lists::early_help(m, codes, seed, &mut out, def)?,
+            3 => lists::referrals(m, codes, &mut out, def)?,
+            4 => lists::assessments(m, codes, &mut out, def)?,
+            5 => lists::s47s(m, codes, &mut out, def)?,
+            6 => lists::children_in_need(m, codes, &mut out, def)?,
+            7 => lists::child_protection(m, codes, &mut out, def)?,
+            8 => lists::children_in_care(m, codes, &mut out, def)?,
+            9 => lists::care_leavers(m, codes, &mut out, def)?,
+            10 => lists::adoption(m, codes, &mut out, def)?,
+            _ => lists::adopters(m, codes, &mut out, def)?,
+        }
+        rows.push((def.number, out.end()?));
+    }
+    Ok(Linked {
+        rows,
+        injected: output::named(schema, raw),
+    })
 }
