@@ -417,9 +417,90 @@ pub fn timeline_svg(
     out
 }
 
+/// One bar of a bar chart: its label, its value (drawn against the chart's `max`) and
+/// the value as the page's table shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub text: String,
+    /// Drawn in the LA's colour; the others (comparators) in grey.
+    pub own: bool,
+}
+
+/// A horizontal bar chart, one bar per row, from zero to `max`; `id` keeps titles unique
+/// on a page. Returns an empty string when there is nothing to draw.
+pub fn bar_chart_svg(id: &str, title: &str, description: &str, bars: &[Bar], max: f64) -> String {
+    if bars.is_empty() || max.is_nan() || max <= 0.0 {
+        return String::new();
+    }
+    const ROW: f64 = 30.0;
+    const LABEL: f64 = 260.0;
+    const VALUE_SPACE: f64 = 70.0;
+    let height = TOP + ROW * bars.len() as f64 + 10.0;
+    let plot = WIDTH - LABEL - VALUE_SPACE;
+    let mut out = String::new();
+    svg_open(
+        &mut out,
+        &format!("bars-{id}"),
+        (WIDTH, height),
+        title,
+        description,
+    );
+    for (i, bar) in bars.iter().enumerate() {
+        let y = TOP + ROW * i as f64;
+        let length = (bar.value.max(0.0) / max).min(1.0) * plot;
+        // GOV.UK blue for the LA's own figures, dark grey for comparators: both 3:1 on white.
+        let colour = if bar.own { "#1d70b8" } else { "#505a5f" };
+        let _ = write!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#0b0c0c">{}</text><rect x="{LABEL:.1}" y="{y:.1}" width="{length:.1}" height="20" fill="{colour}"/><text x="{:.1}" y="{:.1}" fill="#0b0c0c">{}</text>"##,
+            LABEL - 8.0,
+            y + 15.0,
+            escape(&bar.label),
+            LABEL + length + 6.0,
+            y + 15.0,
+            escape(&bar.text)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bars_are_drawn_to_scale_with_their_values_as_text() {
+        let bars = [
+            Bar {
+                label: "From your lists".into(),
+                value: 25.0,
+                text: "25.0%".into(),
+                own: true,
+            },
+            Bar {
+                label: "England <2025>".into(),
+                value: 50.0,
+                text: "50.0%".into(),
+                own: false,
+            },
+        ];
+        let svg = bar_chart_svg(
+            "re_referral",
+            "Re-referrals",
+            "Yours against England",
+            &bars,
+            100.0,
+        );
+        assert!(svg.contains(r#"aria-labelledby="bars-re_referral-title bars-re_referral-desc""#));
+        // The plot is 680 - 260 - 70 = 350 wide: 25% is 87.5, 50% is 175.
+        assert!(svg.contains(r#"width="87.5""#), "{svg}");
+        assert!(svg.contains(r#"width="175.0""#), "{svg}");
+        assert!(svg.contains("England &lt;2025&gt;"));
+        assert_eq!(bar_chart_svg("x", "t", "d", &[], 100.0), "");
+    }
 
     fn p(date: &str, series: &str, grade: Grade) -> ChartPoint {
         ChartPoint {

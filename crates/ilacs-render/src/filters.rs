@@ -28,7 +28,8 @@ fn grade_tag_class(key: &str) -> &'static str {
     }
 }
 
-fn thousands(n: i64) -> String {
+/// A whole number with thousands separators: `26,910`.
+pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -9,13 +9,13 @@ mod filters;
 mod spreadsheet;
 
 pub use chart::{
-    judgement_history_svg, timeline_svg, trend_svg, ChartPoint, TimelineBand, TimelineEvent,
-    TrendSeries,
+    bar_chart_svg, judgement_history_svg, timeline_svg, trend_svg, Bar, ChartPoint, TimelineBand,
+    TimelineEvent, TrendSeries,
 };
 pub use document::{
     to_docx, to_html, to_pdf, Block, DocTable, Document, DocumentError, Inline, LinkTarget,
 };
-pub use filters::uk_date;
+pub use filters::{thousands, uk_date};
 pub use spreadsheet::{table_xlsx, Cell, SpreadsheetError, Table};
 
 use minijinja::Environment;
@@ -41,6 +41,10 @@ macro_rules! templates {
 }
 
 const TEMPLATES: &[(&str, &str)] = templates![
+    "annexa_indicator.html",
+    "annexa_indicators.html",
+    "annexa_overview.html",
+    "annexa_report.html",
     "layout.html",
     "macros.html",
     "home.html",

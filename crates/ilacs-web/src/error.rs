@@ -20,6 +20,8 @@ pub(crate) enum PageError {
     Forbidden,
     FormExpired,
     BadRequest(String),
+    /// An upload over the size limit, refused before it is read.
+    TooLarge(String),
     Internal(String),
 }
 
@@ -72,6 +74,7 @@ impl IntoResponse for PageError {
                 vec!["The form was not sent from this service, or it is out of date (for example, you signed in or out in another tab). Nothing has been saved. Go back, reload the page and try again.".into()],
             ),
             PageError::BadRequest(message) => (StatusCode::BAD_REQUEST, "There is a problem with your request", vec![message]),
+            PageError::TooLarge(message) => (StatusCode::PAYLOAD_TOO_LARGE, "The file is too large", vec![message, "Nothing has been changed.".into()]),
             PageError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (

@@ -5,6 +5,7 @@
 //! domain (permissions live in `ilacs_domain::access`) and the store, and render.
 
 mod access_log;
+pub mod annex_a;
 mod assets;
 mod auth;
 mod error;

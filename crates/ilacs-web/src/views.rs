@@ -46,6 +46,9 @@ impl PageFrame<'_> {
                     // Staff who may not see the audits still see what they changed.
                     nav.push(json!({"href": format!("/local-authorities/{la}/audits/learning"), "text": "Learning actions", "current": self.current_nav == "audits"}));
                 }
+                if may(Record::ChildLevel { la, region, activity_open: false }) {
+                    nav.push(json!({"href": format!("/local-authorities/{la}/annex-a"), "text": "Annex A", "current": self.current_nav == "annex-a"}));
+                }
                 let sef = Record::SelfEvaluation { la, region, stage: SefStage::Draft };
                 if may(sef) {
                     nav.push(json!({"href": format!("/local-authorities/{la}/self-evaluation"), "text": "Self-evaluation", "current": self.current_nav == "self-evaluation"}));

@@ -6,6 +6,7 @@
 use super::cookies;
 use super::session::Viewer;
 use crate::error::PageError;
+use crate::routes::MAX_UPLOAD_BYTES;
 use crate::state::AppState;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -83,6 +84,46 @@ fn form_token(body: &[u8]) -> Option<String> {
     })
 }
 
+/// The `csrf_token` part of a `multipart/form-data` body (a file upload), given the
+/// request's content type. Forms put the token first, so it is found at once.
+fn multipart_token(content_type: &str, body: &[u8]) -> Option<String> {
+    let boundary = content_type
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))?
+        .trim_matches('"');
+    let delimiter = format!("--{boundary}");
+    let mut rest = body;
+    while let Some(at) = find(rest, delimiter.as_bytes()) {
+        rest = &rest[at + delimiter.len()..];
+        let Some(headers_end) = find(rest, b"\r\n\r\n") else {
+            break;
+        };
+        let headers = std::str::from_utf8(&rest[..headers_end]).ok()?;
+        let content = &rest[headers_end + 4..];
+        if headers
+            .to_ascii_lowercase()
+            .contains("content-disposition: form-data; name=\"csrf_token\"")
+        {
+            let end = find(content, format!("\r\n{delimiter}").as_bytes())?;
+            return std::str::from_utf8(&content[..end])
+                .ok()
+                .map(str::to_string);
+        }
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn multipart_type(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|t| t.starts_with("multipart/form-data"))
+}
+
 /// An `Origin` header, when sent, must name this host.
 fn origin_matches(request: &Request) -> bool {
     let Some(origin) = request
@@ -130,15 +171,34 @@ pub(crate) async fn protect(
             return failure("no cookie").into_response();
         };
         let (parts, body) = request.into_parts();
-        let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
-            return PageError::BadRequest("The form was too large.".into()).into_response();
+        let multipart = multipart_type(&parts.headers);
+        // A file upload may be large; the handler's own limit is the same, so one
+        // clear message names it.
+        let limit = if multipart.is_some() {
+            MAX_UPLOAD_BYTES
+        } else {
+            MAX_FORM_BYTES
+        };
+        let Ok(bytes) = to_bytes(body, limit).await else {
+            return if multipart.is_some() {
+                PageError::TooLarge(format!(
+                    "The file is larger than {} MB, more than any Annex A return can be. Check you chose the right file.",
+                    MAX_UPLOAD_BYTES / (1024 * 1024)
+                ))
+                .into_response()
+            } else {
+                PageError::BadRequest("The form was too large.".into()).into_response()
+            };
         };
         let token = parts
             .headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
-            .or_else(|| form_token(&bytes));
+            .or_else(|| match multipart {
+                Some(content_type) => multipart_token(content_type, &bytes),
+                None => form_token(&bytes),
+            });
         match token {
             Some(t) if state.csrf.verify(browser, &session, &t) => {}
             Some(_) => return PageError::FormExpired.into_response(),
@@ -192,5 +252,18 @@ mod tests {
             Some("abc")
         );
         assert_eq!(form_token(b"a=1"), None);
+    }
+
+    #[test]
+    fn finds_the_token_part_of_an_upload() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc123\r\n--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.xlsx\"\r\n\r\nPK..\r\n--XyZ--\r\n";
+        let content_type = "multipart/form-data; boundary=XyZ";
+        assert_eq!(
+            multipart_token(content_type, body).as_deref(),
+            Some("abc123")
+        );
+        let without = b"--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.csv\"\r\n\r\ncsrf_token=abc\r\n--XyZ--\r\n";
+        assert_eq!(multipart_token(content_type, without), None);
+        assert_eq!(multipart_token("multipart/form-data", body), None);
     }
 }

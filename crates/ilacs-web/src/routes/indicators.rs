@@ -68,7 +68,7 @@ pub(crate) async fn api_indicators(
 
 /// A figure as a table cell shows it: `22.6%`, `67 per 10,000`, or what DfE's symbol
 /// means ("suppressed"); a dash where there is no figure at all.
-fn shown(indicator: &Indicator, value: Option<Value>) -> String {
+pub(crate) fn shown(indicator: &Indicator, value: Option<Value>) -> String {
     match value {
         Some(Value::Number(n)) => {
             format!("{}{}", indicator.format_number(n), indicator.unit.suffix())
@@ -78,7 +78,7 @@ fn shown(indicator: &Indicator, value: Option<Value>) -> String {
     }
 }
 
-fn shown_mean(indicator: &Indicator, mean: Option<f64>) -> String {
+pub(crate) fn shown_mean(indicator: &Indicator, mean: Option<f64>) -> String {
     mean.map_or("–".to_string(), |m| {
         format!("{}{}", indicator.format_number(m), indicator.unit.suffix())
     })

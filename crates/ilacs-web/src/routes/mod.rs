@@ -1,6 +1,7 @@
 //! The routes, by area.
 
 mod aem;
+mod annex_a;
 mod api;
 mod audits;
 mod home;
@@ -10,6 +11,8 @@ mod posted;
 mod self_evaluation;
 mod sign_in;
 mod users;
+
+pub(crate) use annex_a::MAX_UPLOAD_BYTES;
 
 use crate::assets;
 use crate::auth::{csrf, session};
@@ -182,6 +185,33 @@ pub(crate) fn router(state: AppState) -> Router {
         .route(
             "/local-authorities/{code}/annual-engagement/{id}/letter.pdf",
             get(aem::download),
+        )
+        .route("/local-authorities/{code}/annex-a", get(annex_a::overview))
+        .route(
+            "/local-authorities/{code}/annex-a/uploads",
+            axum::routing::post(annex_a::upload).layer(axum::extract::DefaultBodyLimit::max(
+                annex_a::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route(
+            "/local-authorities/{code}/annex-a/uploads/{id}",
+            get(annex_a::report),
+        )
+        .route(
+            "/local-authorities/{code}/annex-a/indicators",
+            get(annex_a::indicators),
+        )
+        .route(
+            "/local-authorities/{code}/annex-a/indicators/{id}",
+            get(annex_a::indicator),
+        )
+        .route(
+            "/local-authorities/{code}/annex-a/clean.xlsx",
+            get(annex_a::clean_workbook),
+        )
+        .route(
+            "/local-authorities/{code}/annex-a/degraded.xlsx",
+            get(annex_a::degraded_workbook),
         )
         .fallback(not_found)
         // Layers run bottom-up: the session is known before the CSRF check binds to it.

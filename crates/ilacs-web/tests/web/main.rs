@@ -2,6 +2,7 @@
 //! holding the real reference data, driven request by request.
 
 mod aem;
+mod annex_a;
 mod api;
 mod audit_programme;
 mod audits;

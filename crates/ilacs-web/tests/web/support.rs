@@ -152,6 +152,24 @@ impl TestApp {
             .unwrap();
     }
 
+    /// Adds an inspection activity that started a week before "today" and is not yet
+    /// published: under way, so Ofsted's regional staff may read the LA's Annex A.
+    pub async fn with_open_activity(&self, la: &str) {
+        let mut data = reference_data().clone();
+        data.activities.push(ilacs_domain::inspection::Activity {
+            la_code: LaCode::parse(la).unwrap(),
+            kind: ilacs_domain::inspection::ActivityKind::FocusedVisit,
+            start_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),
+            publication_date: None,
+            theme: None,
+            judgements: ilacs_domain::inspection::Judgements::new(),
+        });
+        self.store
+            .import_reference_data(&data, "test", "test")
+            .await
+            .unwrap();
+    }
+
     pub fn use_address(&mut self, address: &str) {
         self.address = address.parse().unwrap();
     }
@@ -283,6 +301,52 @@ impl TestApp {
         let mut all = vec![("csrf_token", token.as_str())];
         all.extend_from_slice(fields);
         self.post_raw(action, &all).await
+    }
+
+    /// Opens `form_page`, then posts a file-upload form (multipart) with the page's CSRF
+    /// token first, as a browser would: `files` are (field, file name, bytes).
+    pub async fn upload(
+        &mut self,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> TestResponse {
+        let token = self.get(form_page).await.csrf_token();
+        let boundary = "ilacs-test-boundary-7f3a";
+        let mut body = Vec::new();
+        let mut part = |headers: String, content: &[u8]| {
+            body.extend_from_slice(format!("--{boundary}\r\n{headers}\r\n\r\n").as_bytes());
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        };
+        part(
+            "Content-Disposition: form-data; name=\"csrf_token\"".into(),
+            token.as_bytes(),
+        );
+        for (name, value) in fields {
+            part(
+                format!("Content-Disposition: form-data; name=\"{name}\""),
+                value.as_bytes(),
+            );
+        }
+        for (name, file, bytes) in files {
+            part(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream"),
+                bytes,
+            );
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(action)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.request(request).await
     }
 
     pub async fn sign_in(&mut self, username: &str) -> TestResponse {

@@ -10,6 +10,7 @@
 
 mod browser;
 mod browser_aem;
+mod browser_annexa;
 mod browser_audits;
 mod browser_sef;
 mod browser_support;

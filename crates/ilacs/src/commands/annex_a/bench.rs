@@ -37,10 +37,8 @@ pub(crate) struct Args {
 /// What a stage after reading is given besides the return.
 pub(crate) struct StageContext {
     /// The returns' reference date R.
-    #[allow(dead_code)]
     pub as_at: NaiveDate,
     /// A fixed key, for keyed-hash pseudonymising.
-    #[allow(dead_code)]
     pub key: [u8; 32],
 }
 
@@ -51,14 +49,29 @@ pub(crate) struct Stage {
     pub run: fn(&AnnexA, &StageContext) -> usize,
 }
 
-/// The stages after reading, in order. Degrading and the indicators are being written
-/// on other branches; each is one line here once merged, for example:
-///
-/// ```text
-/// Stage { name: "degrade", run: |annex, cx| ilacs_annexa::degrade(annex, &cx.key).lists.len() },
-/// Stage { name: "indicators", run: |annex, cx| ilacs_annexa::indicators::compute(annex, cx.as_at, &Default::default()).len() },
-/// ```
-pub(crate) const STAGES: &[Stage] = &[];
+/// The stages after reading, in order: degrading with a fixed key, and every indicator
+/// as at the returns' reference date.
+pub(crate) const STAGES: &[Stage] = &[
+    Stage {
+        name: "degrade",
+        run: |annex, cx| match ilacs_annexa::Key::from_bytes(&cx.key) {
+            Ok(key) => ilacs_annexa::degrade(annex, &key).lists.len(),
+            Err(_) => 0,
+        },
+    },
+    Stage {
+        name: "indicators",
+        run: |annex, cx| {
+            ilacs_annexa::indicators::compute(
+                annex,
+                cx.as_at,
+                &ilacs_annexa::indicators::Settings::bundled(),
+            )
+            .indicators
+            .len()
+        },
+    },
+];
 
 /// One phase's measurements, as the child prints them.
 #[derive(Debug, Serialize, Deserialize)]

@@ -5,9 +5,9 @@
 mod bench;
 mod check;
 mod degrade;
-mod indicators;
 mod generate;
-mod profile;
+mod indicators;
+pub(crate) mod profile;
 
 pub(crate) use indicators::parse_as_at;
 

@@ -3,6 +3,7 @@
 //! Ofsted ([`self_evaluation`]).
 
 mod aem;
+mod annex_a;
 mod audits;
 mod learning;
 mod programme;
@@ -197,6 +198,7 @@ pub async fn prepare(store: &dyn Store) -> anyhow::Result<String> {
     println!("{}", programme::ensure(store, today).await?);
     println!("{}", self_evaluation::ensure(store).await?);
     println!("{}", aem::ensure(store, today).await?);
+    println!("{}", annex_a::ensure(store, today).await?);
     Ok(password)
 }
 
