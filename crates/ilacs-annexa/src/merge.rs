@@ -8,7 +8,7 @@ use chrono::{Months, NaiveDate};
 use std::collections::hash_map::{Entry, HashMap};
 
 /// What merging did, list by list in list order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MergeSummary {
     pub lists: Vec<ListMerge>,
 }
@@ -21,7 +21,7 @@ impl MergeSummary {
 
 /// What merging did to one list. Every row now in it was added, replaced, unchanged or
 /// kept from the history as it was.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ListMerge {
     pub list: u8,
     /// Whether the upload had the list; a list it lacks keeps its history.

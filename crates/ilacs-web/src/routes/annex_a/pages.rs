@@ -10,7 +10,7 @@ use crate::views::PageFrame;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Extension;
-use ilacs_annexa::Schema;
+use ilacs_annexa::{ListMerge, MergeSummary, Schema};
 use ilacs_domain::access::Action;
 use ilacs_domain::authority::LocalAuthority;
 use serde_json::{json, Value};
@@ -31,13 +31,19 @@ pub(super) async fn render(
     as_at: &str,
 ) -> Result<Html<String>, PageError> {
     let schema = Schema::bundled();
-    let held = state
-        .store
-        .annex_a_history(&la.la_code)
-        .await?
-        .map(|h| h.lists)
-        .unwrap_or_default();
     let uploads = state.store.annex_a_uploads(&la.la_code).await?;
+    // What is held is what the latest upload's merge left: its summary has each list's
+    // rows, so the lists themselves (megabytes for a large LA) are not read here.
+    let held: Vec<ListMerge> = match uploads.first() {
+        Some(latest) => {
+            serde_json::from_str::<MergeSummary>(&latest.merge_summary)
+                .map_err(|e| {
+                    PageError::Internal(format!("a stored merge summary is damaged: {e}"))
+                })?
+                .lists
+        }
+        None => Vec::new(),
+    };
     let history_as_at = uploads.first().map(|u| u.as_at);
     let can_write = allow(state, viewer, Action::Write, la).await.is_ok();
     let default_as_at = history_as_at
