@@ -7,7 +7,7 @@
 //! as they are on R) the age on R.
 
 use super::codes::Codes;
-use super::model::{Child, Model};
+use super::model::{Child, Model, Staff};
 use super::output::{GenerateError, ListOut, V};
 use super::rng::{age_on, plus_days, SplitMix64};
 use crate::schema::ListDef;
@@ -61,6 +61,27 @@ impl ChildCols {
         if let Some(d) = self.disabled {
             row[d] = V::Code(if child.disabled { codes.yes } else { codes.no });
         }
+    }
+}
+
+/// Where the columns every list with an allocated worker has (Allocated Team and
+/// Allocated Worker) are in a list's row.
+struct AllocCols {
+    team: usize,
+    worker: usize,
+}
+
+impl AllocCols {
+    fn new(ix: &Ix<'_>) -> AllocCols {
+        AllocCols {
+            team: ix.c("Allocated Team"),
+            worker: ix.c("Allocated Worker"),
+        }
+    }
+
+    fn put<'a>(&self, row: &mut [V<'a>], staff: &'a Staff, worker: u32) {
+        row[self.team] = V::Text(staff.team_of(worker));
+        row[self.worker] = V::Text(staff.name(worker));
     }
 }
 
@@ -222,13 +243,12 @@ pub(crate) fn referrals(
 ) -> Result<(), GenerateError> {
     let ix = Ix(def);
     let cc = ChildCols::new(&ix);
-    let (date, source, nfa, count, team, worker) = (
+    let alloc = AllocCols::new(&ix);
+    let (date, source, nfa, count) = (
         ix.c("Date of referral"),
         ix.c("Referral Source"),
         ix.c("Referral NFA?"),
         ix.c("Number of Referrals in Last 12 Months"),
-        ix.c("Allocated Team"),
-        ix.c("Allocated Worker"),
     );
     let mut row = blank_row(def);
     for r in &m.referrals {
@@ -237,8 +257,7 @@ pub(crate) fn referrals(
         row[source] = V::Code(r.source);
         row[nfa] = yes_no(codes, r.nfa);
         row[count] = V::Int(r.previous);
-        row[team] = V::Text(m.staff.team_of(r.worker));
-        row[worker] = V::Text(m.staff.name(r.worker));
+        alloc.put(&mut row, &m.staff, r.worker);
         out.row(&row)?;
     }
     Ok(())
@@ -252,13 +271,12 @@ pub(crate) fn assessments(
 ) -> Result<(), GenerateError> {
     let ix = Ix(def);
     let cc = ChildCols::new(&ix);
-    let (start, seen, authorised, support, team, worker) = (
+    let alloc = AllocCols::new(&ix);
+    let (start, seen, authorised, support) = (
         ix.c("Continuous Assessment Start Date"),
         ix.c("Child Seen During Continuous Assessment"),
         ix.c("Continuous Assessment Date of Authorisation"),
         ix.c("Was the child assessed as requiring LA children's social care support?"),
-        ix.c("Allocated Team"),
-        ix.c("Allocated Worker"),
     );
     let mut row = blank_row(def);
     for a in &m.assessments {
@@ -267,8 +285,7 @@ pub(crate) fn assessments(
         row[seen] = yes_no(codes, a.seen);
         row[authorised] = V::date(a.authorised);
         row[support] = a.needs_support.map_or(V::Blank, |b| yes_no(codes, b));
-        row[team] = V::Text(m.staff.team_of(a.worker));
-        row[worker] = V::Text(m.staff.name(a.worker));
+        alloc.put(&mut row, &m.staff, a.worker);
         out.row(&row)?;
     }
     Ok(())
@@ -282,15 +299,14 @@ pub(crate) fn s47s(
 ) -> Result<(), GenerateError> {
     let ix = Ix(def);
     let cc = ChildCols::new(&ix);
-    let (strategy, unnecessary, icpc, plan, s47_12m, icpc_12m, team, worker) = (
+    let alloc = AllocCols::new(&ix);
+    let (strategy, unnecessary, icpc, plan, s47_12m, icpc_12m) = (
         ix.c("Strategy discussion initiating Section 47 Enquiry Start Date"),
         ix.c("Was an Initial Child Protection Conference deemed unnecessary?"),
         ix.c("Date of Initial Child Protection Conference"),
         ix.c("Did the Initial Child Protection Conference Result in a Child Protection Plan"),
         ix.c("Number of Section 47 Enquiries in the last 12 months"),
         ix.c("Number of ICPCs in the last 12 months"),
-        ix.c("Allocated Team"),
-        ix.c("Allocated Worker"),
     );
     let mut row = blank_row(def);
     for s in &m.s47s {
@@ -301,8 +317,7 @@ pub(crate) fn s47s(
         row[plan] = s.icpc_plan.map_or(V::Blank, |b| yes_no(codes, b));
         row[s47_12m] = V::Int(s.s47_12m);
         row[icpc_12m] = V::Int(s.icpc_12m);
-        row[team] = V::Text(m.staff.team_of(s.worker));
-        row[worker] = V::Text(m.staff.name(s.worker));
+        alloc.put(&mut row, &m.staff, s.worker);
         out.row(&row)?;
     }
     Ok(())
@@ -316,15 +331,14 @@ pub(crate) fn children_in_need(
 ) -> Result<(), GenerateError> {
     let ix = Ix(def);
     let cc = ChildCols::new(&ix);
-    let (start, need, seen, closure, reason, status, team, worker) = (
+    let alloc = AllocCols::new(&ix);
+    let (start, need, seen, closure, reason, status) = (
         ix.c("CIN Start Date"),
         ix.c("Primary Need Code"),
         ix.c("Date Child Was Last Seen"),
         ix.c("CIN Closure Date"),
         ix.c("Reason for Closure"),
         ix.c("Case Status"),
-        ix.c("Allocated Team"),
-        ix.c("Allocated Worker"),
     );
     let mut row = blank_row(def);
     for e in &m.cin {
@@ -335,8 +349,7 @@ pub(crate) fn children_in_need(
         row[closure] = V::date(e.closure);
         row[reason] = V::code(e.reason);
         row[status] = V::Code(e.status);
-        row[team] = V::Text(m.staff.team_of(e.worker));
-        row[worker] = V::Text(m.staff.name(e.worker));
+        alloc.put(&mut row, &m.staff, e.worker);
         out.row(&row)?;
     }
     Ok(())
@@ -350,6 +363,7 @@ pub(crate) fn child_protection(
 ) -> Result<(), GenerateError> {
     let ix = Ix(def);
     let cc = ChildCols::new(&ix);
+    let alloc = AllocCols::new(&ix);
     let cols = [
         ix.c("Child Protection Plan Start Date"),
         ix.c("Initial Category of Abuse"),
@@ -360,8 +374,6 @@ pub(crate) fn child_protection(
         ix.c("Child Protection Plan End Date"),
         ix.c("Subject to Emergency Protection Order or Protected Under Police Powers in Last Six Months (Y/N)"),
         ix.c("Number of Previous Child Protection Plans"),
-        ix.c("Allocated Team"),
-        ix.c("Allocated Worker"),
     ];
     let mut row = blank_row(def);
     for p in &m.plans {
@@ -375,8 +387,7 @@ pub(crate) fn child_protection(
         row[cols[6]] = V::date(p.end);
         row[cols[7]] = yes_no(codes, p.epo);
         row[cols[8]] = V::Int(p.previous);
-        row[cols[9]] = V::Text(m.staff.team_of(p.worker));
-        row[cols[10]] = V::Text(m.staff.name(p.worker));
+        alloc.put(&mut row, &m.staff, p.worker);
         out.row(&row)?;
     }
     Ok(())
@@ -390,6 +401,7 @@ pub(crate) fn children_in_care(
 ) -> Result<(), GenerateError> {
     let ix = Ix(def);
     let cc = ChildCols::new(&ix);
+    let alloc = AllocCols::new(&ix);
     let c = |name: &str| ix.c(name);
     let uasc = c("Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)");
     let start = c("Date Started to be Looked After");
@@ -422,7 +434,6 @@ pub(crate) fn children_in_care(
         c("Was the child offered a Return Interview after their last missing episode (Y/N)?");
     let accepted =
         c("Did the child accept a Return Interview after their last missing episode (Y/N)?");
-    let (team, worker) = (c("Allocated Team"), c("Allocated Worker"));
     let mut row = blank_row(def);
     for k in &m.cla {
         cc.put(&mut row, m.child(k.child), m.as_at, codes);
@@ -458,8 +469,7 @@ pub(crate) fn children_in_care(
         row[absent] = V::Int(k.absent);
         row[offered] = V::code(k.ri_offered);
         row[accepted] = V::code(k.ri_accepted);
-        row[team] = V::Text(m.staff.team_of(k.worker));
-        row[worker] = V::Text(m.staff.name(k.worker));
+        alloc.put(&mut row, &m.staff, k.worker);
         out.row(&row)?;
     }
     Ok(())
@@ -473,13 +483,10 @@ pub(crate) fn care_leavers(
 ) -> Result<(), GenerateError> {
     let ix = Ix(def);
     let cc = ChildCols::new(&ix);
+    let alloc = AllocCols::new(&ix);
     let c = |name: &str| ix.c(name);
     let uasc = c("Unaccompanied Asylum Seeking Child (UASC), or formerly UASC if 18 or over (Y/N)");
-    let (team, worker, adviser) = (
-        c("Allocated Team"),
-        c("Allocated Worker"),
-        c("Allocated Personal Advisor"),
-    );
+    let adviser = c("Allocated Personal Advisor");
     let eligibility = c("Eligibility Category");
     let pathway = c("Latest Pathway Plan Review Date");
     let in_touch = c("LA in Touch");
@@ -491,8 +498,7 @@ pub(crate) fn care_leavers(
     for l in &m.leavers {
         cc.put(&mut row, m.child(l.child), m.as_at, codes);
         row[uasc] = yes_no(codes, l.uasc);
-        row[team] = V::Text(m.staff.team_of(l.worker));
-        row[worker] = V::Text(m.staff.name(l.worker));
+        alloc.put(&mut row, &m.staff, l.worker);
         row[adviser] = V::Text(m.staff.name(l.adviser));
         row[eligibility] = V::Code(l.eligibility);
         row[pathway] = V::date(l.pathway_review);
